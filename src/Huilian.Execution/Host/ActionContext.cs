@@ -1,0 +1,112 @@
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Ledger;
+using Huilian.Core.State;
+
+namespace Huilian.Execution.Host;
+
+/// <summary>The block an action runs in. Its time is the block time agreed by consensus, never the wall clock.</summary>
+public sealed record BlockContext(string ChainId, ulong Height, long TimeMs, byte[] Proposer);
+
+/// <summary>
+/// Everything an action may see and do: the transaction and its signer, the block, reads and writes of state
+/// through a transactional overlay, and events. Writes and events are kept only if the action succeeds.
+/// </summary>
+public sealed class ActionContext
+{
+    private readonly StateOverlay _state;
+    private readonly List<LedgerEvent> _events = [];
+
+    internal ActionContext(IHashFunction hash, BlockContext block, Transaction transaction, Hash32 signerId, int index, StateOverlay state)
+    {
+        Hash = hash;
+        Block = block;
+        Transaction = transaction;
+        SignerId = signerId;
+        Index = index;
+        _state = state;
+    }
+
+    public BlockContext Block { get; }
+
+    /// <summary>The chain's hash function (SHA-256 or SM3).</summary>
+    public IHashFunction Hash { get; }
+
+    public Transaction Transaction { get; }
+
+    /// <summary>The hash of the signer's public key: the signer's identity in state keys.</summary>
+    public Hash32 SignerId { get; }
+
+    /// <summary>The transaction's position in its block.</summary>
+    public int Index { get; }
+
+    public IStateReader State => _state;
+
+    public byte[]? Get(byte[] key) => _state.Get(key);
+
+    public void Set(byte[] key, byte[] value)
+    {
+        if (key.Length == 0 || key.Length > Limits.StateKeyBytesMax)
+        {
+            throw new InvalidOperationException($"State keys are 1 to {Limits.StateKeyBytesMax} bytes.");
+        }
+        if (value.Length > Limits.StateValueBytesMax)
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"A state value is at most {Limits.StateValueBytesMax} bytes.");
+        }
+        _state.Set(key, value);
+    }
+
+    public void Delete(byte[] key) => _state.Delete(key);
+
+    public void Emit(string type, params EventAttribute[] attributes)
+    {
+        if (_events.Count >= Limits.EventsPerReceiptMax || attributes.Length > Limits.EventAttributesMax)
+        {
+            throw new InvalidOperationException("Too many events or attributes for one receipt.");
+        }
+        _events.Add(new LedgerEvent(type, attributes));
+    }
+
+    internal IReadOnlyList<LedgerEvent> Events => _events;
+}
+
+/// <summary>
+/// Decides whether a signer is known and may run an action. The foundation's policy reads accounts and roles
+/// from state; the membership work replaces it with organisations, certificates and the SAFE role matrix.
+/// </summary>
+public interface IPermissionPolicy
+{
+    /// <summary>Null when the signer is a current member; otherwise the refusal.</summary>
+    Refusal? CheckSigner(IStateReader state, in Hash32 signerId);
+
+    /// <summary>Null when the signer may run <paramref name="action"/>; otherwise a refusal naming the role required.</summary>
+    Refusal? Authorize(IStateReader state, in Hash32 signerId, ActionDefinition action);
+}
+
+/// <summary>Writes the initial state from the genesis document.</summary>
+public sealed class GenesisWriter(IHashFunction hash)
+{
+    /// <summary>The chain's hash function.</summary>
+    public IHashFunction Hash { get; } = hash;
+
+    private readonly SortedDictionary<byte[], byte[]> _writes = new(ByteArrayComparer.Instance);
+
+    public void Set(byte[] key, byte[] value)
+    {
+        if (!_writes.TryAdd(key, value))
+        {
+            throw new InvalidOperationException("Genesis writes a state key twice.");
+        }
+    }
+
+    public IReadOnlyList<StateWrite> ToWriteSet()
+    {
+        var writes = new List<StateWrite>(_writes.Count);
+        foreach (var (key, value) in _writes)
+        {
+            writes.Add(new StateWrite(key, value));
+        }
+        return writes;
+    }
+}

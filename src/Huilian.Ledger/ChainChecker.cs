@@ -1,0 +1,264 @@
+using Huilian.Core;
+using Huilian.Core.Codec;
+using Huilian.Core.Ledger;
+using Huilian.Core.Merkle;
+using Huilian.Core.State;
+using Huilian.Storage;
+using Huilian.Storage.State;
+using Microsoft.Data.Sqlite;
+
+namespace Huilian.Ledger;
+
+/// <summary>How far a check of the stored chain has come.</summary>
+public sealed record ChainCheckProgress(string Phase, ulong Height, ulong TargetHeight);
+
+/// <summary>
+/// Checks every stored block on start — header hash links and times, the transaction root against the stored
+/// transactions and their ids, the receipt root, the commit certificate against the validators — and rebuilds
+/// the state from the newest snapshot whose root matches its header, replaying write sets after it and checking
+/// each block's state root. The first failure stops the check with the height and what broke.
+/// </summary>
+internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotStore snapshots, IProgress<ChainCheckProgress>? progress)
+{
+    private const int ParallelThreshold = 64;
+
+    internal sealed record Result(
+        ChainHead Head,
+        StateSnapshot State,
+        List<(Hash32 Id, long Sequence)> TransactionIndex,
+        List<(Hash32 Hash, ulong Height)> BlockIndex,
+        long WritesSinceSnapshot);
+
+    public Result CheckAndRecover()
+    {
+        ulong targetHeight = 0;
+        ulong currentHeight = 0;
+        try
+        {
+            targetHeight = store.ReadHeight();
+            var (state, snapshotHeight) = ChooseStartingState(targetHeight);
+            var previousHash = setup.GenesisHash;
+            var previousTime = setup.Genesis.GenesisTimeMs;
+            long transactionCount = 0;
+            long writesSinceSnapshot = 0;
+            BlockHeader? lastHeader = null;
+            var transactionIndex = new List<(Hash32, long)>();
+            var blockIndex = new List<(Hash32, ulong)>();
+            var reportEvery = Math.Max(1UL, targetHeight / 200);
+
+            foreach (var block in store.ReadBlocks(1, targetHeight))
+            {
+                currentHeight = checked(currentHeight + 1);
+                if (block.Height != currentHeight)
+                {
+                    throw Broken(currentHeight, "BlockMissing", $"block {currentHeight} is missing (found {block.Height} next).");
+                }
+                var header = DecodeHeader(block);
+                CheckHeader(block, header, previousHash, previousTime);
+                if (block.FirstTransaction != transactionCount + 1 || block.TransactionCount != (int)header.TransactionCount)
+                {
+                    throw Broken(block.Height, "TransactionCountMismatch", "the block's transaction range does not follow the previous block's.");
+                }
+                CheckTransactions(block, header, transactionIndex);
+                CheckCommit(block);
+
+                if (block.Height > snapshotHeight)
+                {
+                    var writes = DecodeWrites(block);
+                    var builder = state.ToBuilder(block.Height);
+                    builder.Apply(writes);
+                    state = builder.Build();
+                    if (state.Root != header.StateRoot)
+                    {
+                        throw Broken(block.Height, "StateRootMismatch", $"the stored write set gives state root {state.Root.ToShortString()}, but the header commits to {header.StateRoot.ToShortString()}.");
+                    }
+                    writesSinceSnapshot += writes.Length;
+                }
+
+                blockIndex.Add((block.Hash, block.Height));
+                previousHash = block.Hash;
+                previousTime = header.TimeMs;
+                transactionCount += block.TransactionCount;
+                lastHeader = header;
+                if (block.Height % reportEvery == 0 || block.Height == targetHeight)
+                {
+                    progress?.Report(new ChainCheckProgress("Checking blocks", block.Height, targetHeight));
+                }
+            }
+            if (currentHeight != targetHeight)
+            {
+                throw Broken(currentHeight + 1, "BlockMissing", $"block {currentHeight + 1} is missing.");
+            }
+            if (store.ReadTransactionCount() != transactionCount)
+            {
+                throw Broken(targetHeight, "TransactionCountMismatch", "the store holds transactions that no block accounts for.");
+            }
+            var head = new ChainHead(lastHeader, previousHash, targetHeight, previousTime, transactionCount);
+            return new Result(head, state, transactionIndex, blockIndex, writesSinceSnapshot);
+        }
+        catch (SqliteException exception)
+        {
+            throw Broken(currentHeight + 1, "StorageDamaged", $"the database cannot be read ({exception.Message}).");
+        }
+        catch (StorageCorruptionException exception)
+        {
+            throw Broken(currentHeight + 1, "StorageDamaged", exception.Message);
+        }
+    }
+
+    private (StateSnapshot State, ulong Height) ChooseStartingState(ulong targetHeight)
+    {
+        foreach (var height in snapshots.ListComplete())
+        {
+            if (height == 0 || height > targetHeight)
+            {
+                continue;
+            }
+            progress?.Report(new ChainCheckProgress("Loading state snapshot", height, targetHeight));
+            var snapshot = snapshots.TryLoad(setup.Hash, height, out _);
+            var block = snapshot is null ? null : store.ReadBlock(height);
+            if (snapshot is not null && block is not null && BlockHeader.Decode(block.Header).StateRoot == snapshot.Root)
+            {
+                return (snapshot, height);
+            }
+            // A damaged or foreign snapshot is only a lost shortcut: fall back to an older one or to genesis.
+        }
+        var genesisBuilder = StateSnapshot.Empty(setup.Hash).ToBuilder(0);
+        genesisBuilder.Apply(setup.Engine.GenesisWrites(setup.Genesis));
+        return (genesisBuilder.Build(), 0);
+    }
+
+    private BlockHeader DecodeHeader(BlockRecord block)
+    {
+        try
+        {
+            return BlockHeader.Decode(block.Header);
+        }
+        catch (EncodingException exception)
+        {
+            throw Broken(block.Height, "HeaderUnreadable", $"the header cannot be decoded ({exception.Message}).");
+        }
+    }
+
+    private void CheckHeader(BlockRecord block, BlockHeader header, in Hash32 previousHash, long previousTime)
+    {
+        if (header.ComputeHash(setup.Hash) != block.Hash)
+        {
+            throw Broken(block.Height, "BlockHashMismatch", "the header does not hash to the block's recorded hash.");
+        }
+        if (header.Height != block.Height || header.ChainId != setup.ChainId)
+        {
+            throw Broken(block.Height, "HeaderMismatch", "the header names another height or chain.");
+        }
+        if (header.PreviousHash != previousHash)
+        {
+            throw Broken(block.Height, "HashLinkBroken", $"the header's previous hash {header.PreviousHash.ToShortString()} is not block {block.Height - 1}'s hash {previousHash.ToShortString()}.");
+        }
+        if (header.TimeMs <= previousTime)
+        {
+            throw Broken(block.Height, "BlockTimeNotIncreasing", "the block's time is not after its parent's.");
+        }
+        if (header.ValidatorSetHash != setup.Validators.Hash || setup.Validators.IndexOf(header.Proposer) < 0)
+        {
+            throw Broken(block.Height, "ValidatorSetMismatch", "the header names a proposer or validator set this chain does not have.");
+        }
+    }
+
+    private void CheckTransactions(BlockRecord block, BlockHeader header, List<(Hash32, long)> transactionIndex)
+    {
+        var records = store.ReadTransactions(block.FirstTransaction, block.TransactionCount);
+        if (records.Count != block.TransactionCount)
+        {
+            throw Broken(block.Height, "TransactionMissing", $"the block lists {block.TransactionCount} transactions; {records.Count} are stored.");
+        }
+        var transactionLeaves = new Hash32[records.Count];
+        var receiptLeaves = new Hash32[records.Count];
+        var problems = new string?[records.Count];
+        void CheckOne(int i)
+        {
+            var record = records[i];
+            if (record.Height != block.Height || record.Index != i)
+            {
+                problems[i] = $"transaction {record.Sequence} is filed under the wrong block or position.";
+                return;
+            }
+            transactionLeaves[i] = MerkleTree.LeafHash(setup.Hash, record.Transaction);
+            receiptLeaves[i] = MerkleTree.LeafHash(setup.Hash, record.Receipt);
+            try
+            {
+                var transaction = Transaction.Decode(record.Transaction, setup.Hash);
+                var receipt = Receipt.Decode(record.Receipt);
+                if (transaction.Id != record.Id || receipt.TransactionId != record.Id)
+                {
+                    problems[i] = $"transaction {i}'s recorded id does not match its bytes or its receipt.";
+                }
+            }
+            catch (EncodingException exception)
+            {
+                problems[i] = $"transaction {i} or its receipt cannot be decoded ({exception.Message}).";
+            }
+        }
+        if (records.Count >= ParallelThreshold)
+        {
+            Parallel.For(0, records.Count, CheckOne);
+        }
+        else
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                CheckOne(i);
+            }
+        }
+        for (var i = 0; i < problems.Length; i++)
+        {
+            if (problems[i] is { } problem)
+            {
+                throw Broken(block.Height, "TransactionDamaged", problem);
+            }
+        }
+        if (MerkleTree.Root(setup.Hash, transactionLeaves) != header.TransactionRoot)
+        {
+            throw Broken(block.Height, "TransactionRootMismatch", "the stored transactions do not hash to the header's transaction root.");
+        }
+        if (MerkleTree.Root(setup.Hash, receiptLeaves) != header.ReceiptRoot)
+        {
+            throw Broken(block.Height, "ReceiptRootMismatch", "the stored receipts do not hash to the header's receipt root.");
+        }
+        foreach (var record in records)
+        {
+            transactionIndex.Add((record.Id, record.Sequence));
+        }
+    }
+
+    private void CheckCommit(BlockRecord block)
+    {
+        CommitCertificate commit;
+        try
+        {
+            commit = CommitCertificate.Decode(block.Commit);
+        }
+        catch (EncodingException exception)
+        {
+            throw Broken(block.Height, "CommitUnreadable", $"the commit certificate cannot be decoded ({exception.Message}).");
+        }
+        var error = setup.Validators.VerifyCommit(setup.ChainId, block.Height, block.Hash, commit, setup.Suite.Signatures);
+        if (error is not null)
+        {
+            throw Broken(block.Height, error.Code, $"the commit certificate does not verify: {error.Message}");
+        }
+    }
+
+    private static StateWrite[] DecodeWrites(BlockRecord block)
+    {
+        try
+        {
+            return WriteSetEncoding.Decode(block.Writes);
+        }
+        catch (EncodingException exception)
+        {
+            throw Broken(block.Height, "WriteSetUnreadable", $"the write set cannot be decoded ({exception.Message}).");
+        }
+    }
+
+    private static ChainCorruptionException Broken(ulong height, string code, string message) => new(height, code, message);
+}

@@ -1,0 +1,49 @@
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Genesis;
+using Huilian.Core.Ledger;
+using Huilian.Crypto;
+using Huilian.Execution.Host;
+using Huilian.Execution.Modules.Accounts;
+using Huilian.Execution.Modules.Evidence;
+
+namespace Huilian.Ledger;
+
+/// <summary>What every node of a chain derives from its genesis file: suite, validators, execution engine.</summary>
+public sealed class ChainSetup
+{
+    public ChainSetup(GenesisDocument genesis, IEnumerable<IModule>? modules = null, IPermissionPolicy? policy = null)
+    {
+        Genesis = genesis;
+        Suite = CryptoSuites.Get(genesis.Suite);
+        GenesisHash = genesis.ComputeHash(Suite.Hash);
+        Validators = genesis.CreateValidatorSet(Suite.Hash);
+        Engine = new ExecutionEngine(genesis.ChainId, Suite.Hash, genesis.Parameters, policy ?? new AccountRolePolicy(),
+            modules ?? DefaultModules());
+    }
+
+    public GenesisDocument Genesis { get; }
+
+    public ICryptoSuite Suite { get; }
+
+    public IHashFunction Hash => Suite.Hash;
+
+    public Hash32 GenesisHash { get; }
+
+    public ValidatorSet Validators { get; }
+
+    public ExecutionEngine Engine { get; }
+
+    public string ChainId => Genesis.ChainId;
+
+    public static IReadOnlyList<IModule> DefaultModules() => [new AccountsModule(), new EvidenceModule()];
+
+    public static ChainSetup FromFile(string genesisPath)
+    {
+        if (!File.Exists(genesisPath))
+        {
+            throw new GenesisException($"No genesis file at {genesisPath}.");
+        }
+        return new ChainSetup(GenesisDocument.Parse(File.ReadAllText(genesisPath)));
+    }
+}

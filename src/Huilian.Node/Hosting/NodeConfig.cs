@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Huilian.Consensus;
+using Huilian.Ledger;
+
+namespace Huilian.Node.Hosting;
+
+/// <summary>
+/// A node's configuration file (<c>node.json</c>). Relative paths are relative to the file's directory, so a
+/// network directory can be moved as a whole.
+/// </summary>
+public sealed class NodeConfig
+{
+    public const string FileName = "node.json";
+
+    public required string Name { get; init; }
+
+    /// <summary>Where the API listens, e.g. http://127.0.0.1:26680. Port 0 picks a free port.</summary>
+    public required string Listen { get; init; }
+
+    public required string Genesis { get; init; }
+
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>The validator's keystore; absent for an observer.</summary>
+    public string? ValidatorKey { get; init; }
+
+    /// <summary>A file holding the keystore password. HUILIAN_PASSWORD takes precedence when set.</summary>
+    public string? PasswordFile { get; init; }
+
+    public OrderingConfig Ordering { get; init; } = new();
+
+    public MempoolConfig Mempool { get; init; } = new();
+
+    public StorageConfig Storage { get; init; } = new();
+
+    [JsonIgnore]
+    public string BaseDirectory { get; set; } = ".";
+
+    /// <summary>The same configuration listening elsewhere (for `huilian up --port`).</summary>
+    public NodeConfig WithListen(string listen) => new()
+    {
+        Name = Name,
+        Listen = listen,
+        Genesis = Genesis,
+        DataDirectory = DataDirectory,
+        ValidatorKey = ValidatorKey,
+        PasswordFile = PasswordFile,
+        Ordering = Ordering,
+        Mempool = Mempool,
+        Storage = Storage,
+        BaseDirectory = BaseDirectory,
+    };
+
+    public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
+
+    public static NodeConfig Load(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
+        if (!File.Exists(file))
+        {
+            throw new NodeConfigException($"No node configuration at {file}.");
+        }
+        try
+        {
+            var config = JsonSerializer.Deserialize(File.ReadAllText(file), NodeJsonContext.Default.NodeConfig)
+                ?? throw new NodeConfigException($"{file} is empty.");
+            config.BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            return config;
+        }
+        catch (JsonException exception)
+        {
+            throw new NodeConfigException($"{file} is not a valid node configuration: {exception.Message}");
+        }
+    }
+
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, NodeJsonContext.Default.NodeConfig));
+    }
+
+    public string ReadPassword()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("HUILIAN_PASSWORD");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+        if (PasswordFile is null)
+        {
+            throw new NodeConfigException("The keystore password is needed: set HUILIAN_PASSWORD or passwordFile.");
+        }
+        var path = Resolve(PasswordFile);
+        if (!File.Exists(path))
+        {
+            throw new NodeConfigException($"No password file at {path}; set HUILIAN_PASSWORD instead.");
+        }
+        return File.ReadAllText(path).TrimEnd('\r', '\n');
+    }
+}
+
+public sealed class OrderingConfig
+{
+    public int TargetTransactions { get; init; } = 2_000;
+
+    public long BatchWindowMs { get; init; } = 10;
+
+    public SoloOrderingOptions ToOptions() => new() { TargetTransactions = TargetTransactions, BatchWindowMs = BatchWindowMs };
+}
+
+public sealed class MempoolConfig
+{
+    public int TransactionsMax { get; init; } = 100_000;
+
+    public long BytesMax { get; init; } = 128L * 1024 * 1024;
+
+    public int PerSignerMax { get; init; } = 2_000;
+
+    public MempoolOptions ToOptions() => new() { TransactionsMax = TransactionsMax, BytesMax = BytesMax, PerSignerMax = PerSignerMax };
+}
+
+public sealed class StorageConfig
+{
+    public long SnapshotAfterWrites { get; init; } = 200_000;
+
+    public ChainOptions ToOptions() => new() { SnapshotAfterWrites = SnapshotAfterWrites };
+}
+
+public sealed class NodeConfigException(string message) : Exception(message);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(NodeConfig))]
+internal sealed partial class NodeJsonContext : JsonSerializerContext;

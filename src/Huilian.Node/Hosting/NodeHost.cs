@@ -1,0 +1,118 @@
+using System.Text.Encodings.Web;
+using Huilian.Core;
+using Huilian.Node.Api;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Huilian.Node.Hosting;
+
+/// <summary>Builds the ASP.NET Core application around an opened <see cref="NodeRuntime"/>.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(NodeRuntime runtime, Action<ILoggingBuilder>? logging = null)
+    {
+        Limits.Check();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = runtime.Config.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+        builder.WebHost.UseUrls(runtime.Config.Listen);
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.Limits.MaxRequestBodySize = Limits.RequestBodyBytesMax;
+            options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            options.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            // Standard output carries only what scripts read (the base URL); the log goes to standard error.
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddHostedService<SoloOrderingService>();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            options.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+        });
+        builder.Services.AddOpenApi("v1", options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Huilian node API";
+                document.Info.Version = "v1";
+                document.Info.Description = "Submit signed transactions, read blocks, transactions, state and evidence with proofs. "
+                    + "Errors are application/problem+json with a stable 'code'.";
+                return Task.CompletedTask;
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (exception is not BadHttpRequestException)
+            {
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Huilian.Node.Api")
+                    .LogError(exception, "Unhandled error serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            }
+            var result = exception is BadHttpRequestException bad
+                ? Problems.For(bad.StatusCode == 413 ? "RequestTooLarge" : "RequestMalformed", bad.Message, bad.StatusCode)
+                : Problems.For("InternalError", "The node failed to handle the request; see its log.");
+            await result.ExecuteAsync(context);
+        }));
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref runtime.Metrics.HttpRequests);
+            await next(context);
+        });
+        NodeApi.Map(app);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/", () => Results.Content(LandingPage(runtime), "text/html; charset=utf-8")).ExcludeFromDescription();
+        app.MapFallback((HttpContext context) => Problems.For("RouteNotFound", $"Nothing is served at {context.Request.Path}."));
+        return app;
+    }
+
+    /// <summary>The address the node actually listens on (after port 0 is resolved).</summary>
+    public static string BaseUrl(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        return addresses?.FirstOrDefault()?.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+            ?? throw new InvalidOperationException("The node is not listening.");
+    }
+
+    private static string LandingPage(NodeRuntime runtime)
+    {
+        var head = runtime.Chain.Head;
+        return $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Huilian node {{runtime.Config.Name}}</title>
+            <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
+            <body><h1>Huilian 汇链 — node {{runtime.Config.Name}}</h1>
+            <p>Chain <code>{{runtime.Setup.ChainId}}</code> ({{runtime.Setup.Suite.Name}} suite), height {{head.Height}}, {{head.TransactionCount}} transactions.</p>
+            <ul>
+            <li><a href="/v1/status">/v1/status</a> — the node and its chain</li>
+            <li><a href="/v1/blocks/latest">/v1/blocks/latest</a> — the newest block</li>
+            <li><a href="/openapi/v1.json">/openapi/v1.json</a> — the API description</li>
+            <li><a href="/metrics">/metrics</a> — Prometheus metrics</li>
+            <li><a href="/health">/health</a></li>
+            </ul></body></html>
+            """;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Ledger;
+using Huilian.Crypto;
+using Huilian.Execution.Host;
+using Huilian.Ledger;
+
+namespace Huilian.Node.Hosting;
+
+/// <summary>How a submitted transaction ended, for callers that wait.</summary>
+public sealed record TransactionOutcome(Hash32 Id, ulong Height, Receipt? Receipt, Refusal? Dropped);
+
+/// <summary>
+/// Everything a running node holds: its chain, mempool, validator key and the waiters of submitted transactions.
+/// Opening it checks the stored chain, so a node that cannot verify its data never starts serving.
+/// </summary>
+public sealed class NodeRuntime : IDisposable
+{
+    private readonly ConcurrentDictionary<Hash32, TaskCompletionSource<TransactionOutcome>> _waiters = new();
+
+    private NodeRuntime(NodeConfig config, ChainSetup setup, Chain chain, Mempool mempool, ISigningKey? validatorKey)
+    {
+        Config = config;
+        Setup = setup;
+        Chain = chain;
+        Mempool = mempool;
+        ValidatorKey = validatorKey;
+        ValidatorIndex = validatorKey is null ? -1 : setup.Validators.IndexOf(validatorKey.PublicKey);
+        Metrics.Height = (long)chain.Head.Height;
+        chain.Committed += OnCommitted;
+        mempool.Dropped += OnDropped;
+    }
+
+    public NodeConfig Config { get; }
+
+    public ChainSetup Setup { get; }
+
+    public Chain Chain { get; }
+
+    public Mempool Mempool { get; }
+
+    public ISigningKey? ValidatorKey { get; }
+
+    /// <summary>This node's index in the validator set, or -1 for an observer.</summary>
+    public int ValidatorIndex { get; }
+
+    public NodeMetrics Metrics { get; } = new();
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public static string Version => typeof(NodeRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static NodeRuntime Open(NodeConfig config, IProgress<ChainCheckProgress>? progress = null)
+    {
+        var setup = ChainSetup.FromFile(config.Resolve(config.Genesis));
+        ISigningKey? validatorKey = null;
+        if (config.ValidatorKey is not null)
+        {
+            var keystore = Keystore.Load(config.Resolve(config.ValidatorKey));
+            if (keystore.Suite != setup.Suite.Name)
+            {
+                throw new NodeConfigException($"The validator key is for suite '{keystore.Suite}'; the chain uses '{setup.Suite.Name}'.");
+            }
+            validatorKey = keystore.Decrypt(config.ReadPassword());
+            if (setup.Validators.IndexOf(validatorKey.PublicKey) < 0)
+            {
+                validatorKey.Dispose();
+                throw new NodeConfigException("The validator key is not one of the genesis validators.");
+            }
+        }
+        var chain = Chain.Open(setup, config.Resolve(config.DataDirectory), config.Storage.ToOptions(), progress);
+        var mempool = new Mempool(chain, config.Mempool.ToOptions());
+        return new NodeRuntime(config, setup, chain, mempool, validatorKey);
+    }
+
+    /// <summary>Waits for <paramref name="id"/> to commit or be dropped; register before submitting to miss nothing.</summary>
+    public Task<TransactionOutcome> WaitFor(in Hash32 id) =>
+        _waiters.GetOrAdd(id, _ => new TaskCompletionSource<TransactionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void StopWaiting(in Hash32 id) => _waiters.TryRemove(id, out _);
+
+    private void OnCommitted(CommittedBlock block)
+    {
+        Interlocked.Increment(ref Metrics.BlocksCommitted);
+        Interlocked.Add(ref Metrics.TransactionsCommitted, block.Transactions.Count);
+        Interlocked.Exchange(ref Metrics.Height, (long)block.Header.Height);
+        Metrics.BlockTransactions.Observe(block.Transactions.Count);
+        if (_waiters.IsEmpty)
+        {
+            return;
+        }
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            if (_waiters.TryRemove(block.Transactions[i].Id, out var waiter))
+            {
+                waiter.TrySetResult(new TransactionOutcome(block.Transactions[i].Id, block.Header.Height, block.Receipts[i], null));
+            }
+        }
+    }
+
+    private void OnDropped(Hash32 id, Refusal refusal)
+    {
+        Interlocked.Increment(ref Metrics.TransactionsDropped);
+        if (_waiters.TryRemove(id, out var waiter))
+        {
+            waiter.TrySetResult(new TransactionOutcome(id, 0, null, refusal));
+        }
+    }
+
+    public void Dispose()
+    {
+        Chain.Dispose();
+        ValidatorKey?.Dispose();
+    }
+}

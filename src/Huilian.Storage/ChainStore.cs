@@ -1,0 +1,393 @@
+using Huilian.Core;
+using Microsoft.Data.Sqlite;
+
+namespace Huilian.Storage;
+
+/// <summary>A committed block as stored: its encodings, its write set and where its transactions start.</summary>
+public sealed record BlockRecord(
+    ulong Height,
+    Hash32 Hash,
+    byte[] Header,
+    byte[] Commit,
+    byte[] Writes,
+    long FirstTransaction,
+    int TransactionCount);
+
+/// <summary>A committed transaction as stored, with its receipt and position.</summary>
+public sealed record TransactionRecord(long Sequence, ulong Height, int Index, Hash32 Id, byte[] Transaction, byte[] Receipt);
+
+/// <summary>Everything written when a block commits, in one SQLite transaction.</summary>
+public sealed record BlockWrite(BlockRecord Block, IReadOnlyList<TransactionRecord> Transactions);
+
+/// <summary>
+/// The block log in SQLite (WAL, synchronous=FULL): blocks by height and transactions by a global sequence
+/// number, both appended in key order so inserts stay fast however long the chain grows (ADR 0003). Lookups by
+/// hash go through indexes the ledger keeps in memory. A block and its transactions commit atomically.
+/// </summary>
+public sealed class ChainStore : IDisposable
+{
+    public const int SchemaVersion = 1;
+    public const string FileName = "chain.db";
+
+    private readonly SqliteConnection _connection;
+    private readonly string _readConnectionString;
+    private readonly Lock _gate = new();
+
+    private ChainStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens or creates the store in <paramref name="directory"/>.</summary>
+    public static ChainStore Open(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = System.IO.Path.Combine(directory, FileName);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode=WAL");
+            Execute(connection, "PRAGMA synchronous=FULL");
+            Execute(connection, "PRAGMA cache_size=-65536");
+            Execute(connection, "PRAGMA foreign_keys=OFF");
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS blocks(
+                    height INTEGER PRIMARY KEY,
+                    hash BLOB NOT NULL,
+                    header BLOB NOT NULL,
+                    commit_cert BLOB NOT NULL,
+                    writes BLOB NOT NULL,
+                    first_tx INTEGER NOT NULL,
+                    tx_count INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS txs(
+                    seq INTEGER PRIMARY KEY,
+                    height INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    id BLOB NOT NULL,
+                    tx BLOB NOT NULL,
+                    receipt BLOB NOT NULL);
+                """);
+            var store = new ChainStore(connection, path);
+            var schema = store.GetMeta("schema");
+            if (schema is null)
+            {
+                store.SetMeta("schema", BitConverter.GetBytes(SchemaVersion));
+            }
+            else if (BitConverter.ToInt32(schema) != SchemaVersion)
+            {
+                throw new StorageCorruptionException($"{path} has schema {BitConverter.ToInt32(schema)}; this node reads schema {SchemaVersion}.");
+            }
+            return store;
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw new StorageCorruptionException($"{path} cannot be opened: {exception.Message}");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public byte[]? GetMeta(string key)
+    {
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT value FROM meta WHERE key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            return command.ExecuteScalar() as byte[];
+        }
+    }
+
+    public void SetMeta(string key, byte[] value)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO meta(key, value) VALUES($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$value", value);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The height of the last stored block, or 0 when there is none.</summary>
+    public ulong ReadHeight()
+    {
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(height) FROM blocks";
+            var value = command.ExecuteScalar();
+            return value is long height ? (ulong)height : 0;
+        }
+    }
+
+    /// <summary>The number of stored transactions, i.e. the last sequence number.</summary>
+    public long ReadTransactionCount()
+    {
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(seq) FROM txs";
+            return command.ExecuteScalar() is long count ? count : 0;
+        }
+    }
+
+    /// <summary>Writes a block and its transactions, all or nothing, durably (fsync) before returning.</summary>
+    public void Append(BlockWrite write)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using (var command = _connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO blocks(height, hash, header, commit_cert, writes, first_tx, tx_count) VALUES($h, $hash, $header, $commit, $writes, $first, $count)";
+                command.Parameters.AddWithValue("$h", checked((long)write.Block.Height));
+                command.Parameters.AddWithValue("$hash", write.Block.Hash.ToArray());
+                command.Parameters.AddWithValue("$header", write.Block.Header);
+                command.Parameters.AddWithValue("$commit", write.Block.Commit);
+                command.Parameters.AddWithValue("$writes", write.Block.Writes);
+                command.Parameters.AddWithValue("$first", write.Block.FirstTransaction);
+                command.Parameters.AddWithValue("$count", write.Block.TransactionCount);
+                command.ExecuteNonQuery();
+            }
+            using (var command = _connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO txs(seq, height, idx, id, tx, receipt) VALUES($seq, $h, $idx, $id, $tx, $receipt)";
+                var seq = command.Parameters.Add("$seq", SqliteType.Integer);
+                var height = command.Parameters.Add("$h", SqliteType.Integer);
+                var index = command.Parameters.Add("$idx", SqliteType.Integer);
+                var id = command.Parameters.Add("$id", SqliteType.Blob);
+                var tx = command.Parameters.Add("$tx", SqliteType.Blob);
+                var receipt = command.Parameters.Add("$receipt", SqliteType.Blob);
+                command.Prepare();
+                foreach (var record in write.Transactions)
+                {
+                    seq.Value = record.Sequence;
+                    height.Value = checked((long)record.Height);
+                    index.Value = record.Index;
+                    id.Value = record.Id.ToArray();
+                    tx.Value = record.Transaction;
+                    receipt.Value = record.Receipt;
+                    command.ExecuteNonQuery();
+                }
+            }
+            transaction.Commit();
+        }
+    }
+
+    public BlockRecord? ReadBlock(ulong height)
+    {
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count FROM blocks WHERE height = $h";
+            command.Parameters.AddWithValue("$h", checked((long)height));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadBlockRow(reader) : null;
+        }
+    }
+
+    /// <summary>Blocks from <paramref name="fromHeight"/> to <paramref name="toHeight"/> inclusive, in order, a page at a time.</summary>
+    public IEnumerable<BlockRecord> ReadBlocks(ulong fromHeight, ulong toHeight, int pageSize = 256)
+    {
+        var next = fromHeight;
+        while (next <= toHeight)
+        {
+            var page = new List<BlockRecord>(pageSize);
+            using (var connection = OpenReader())
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count FROM blocks WHERE height >= $from AND height <= $to ORDER BY height LIMIT $limit";
+                command.Parameters.AddWithValue("$from", checked((long)next));
+                command.Parameters.AddWithValue("$to", checked((long)toHeight));
+                command.Parameters.AddWithValue("$limit", pageSize);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    page.Add(ReadBlockRow(reader));
+                }
+            }
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var block in page)
+            {
+                yield return block;
+            }
+            next = page[^1].Height + 1;
+        }
+    }
+
+    public TransactionRecord? ReadTransaction(long sequence)
+    {
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, height, idx, id, tx, receipt FROM txs WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", sequence);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadTransactionRow(reader) : null;
+        }
+    }
+
+    /// <summary>Transactions with sequence numbers in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), in order.</summary>
+    public List<TransactionRecord> ReadTransactions(long first, int count)
+    {
+        var records = new List<TransactionRecord>(count);
+        using (var connection = OpenReader())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, height, idx, id, tx, receipt FROM txs WHERE seq >= $first AND seq < $end ORDER BY seq";
+            command.Parameters.AddWithValue("$first", first);
+            command.Parameters.AddWithValue("$end", checked(first + count));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                records.Add(ReadTransactionRow(reader));
+            }
+        }
+        return records;
+    }
+
+    /// <summary>(sequence, id) of every transaction, in order: enough to rebuild the in-memory id index.</summary>
+    public IEnumerable<(long Sequence, Hash32 Id)> ReadTransactionIds(long afterSequence = 0, int pageSize = 65_536)
+    {
+        var next = afterSequence;
+        while (true)
+        {
+            var page = new List<(long, Hash32)>(pageSize);
+            using (var connection = OpenReader())
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT seq, id FROM txs WHERE seq > $after ORDER BY seq LIMIT $limit";
+                command.Parameters.AddWithValue("$after", next);
+                command.Parameters.AddWithValue("$limit", pageSize);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    page.Add((reader.GetInt64(0), new Hash32((byte[])reader.GetValue(1))));
+                }
+            }
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var item in page)
+            {
+                yield return item;
+            }
+            next = page[^1].Item1;
+        }
+    }
+
+    /// <summary>Removes blocks above <paramref name="height"/> and their transactions: recovery from a half-finished import.</summary>
+    public void TruncateAbove(ulong height)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM txs WHERE height > $h; DELETE FROM blocks WHERE height > $h;";
+            command.Parameters.AddWithValue("$h", checked((long)height));
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>SQLite's own page-level check. Reads every page: slow on large databases.</summary>
+    public string QuickCheck()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check";
+            return command.ExecuteScalar() as string ?? "no answer";
+        }
+    }
+
+    public long FileBytes()
+    {
+        long total = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var file = new FileInfo(Path + suffix);
+            if (file.Exists)
+            {
+                total += file.Length;
+            }
+        }
+        return total;
+    }
+
+    public void Checkpoint()
+    {
+        lock (_gate)
+        {
+            Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static BlockRecord ReadBlockRow(SqliteDataReader reader) => new(
+        (ulong)reader.GetInt64(0),
+        new Hash32((byte[])reader.GetValue(1)),
+        (byte[])reader.GetValue(2),
+        (byte[])reader.GetValue(3),
+        (byte[])reader.GetValue(4),
+        reader.GetInt64(5),
+        reader.GetInt32(6));
+
+    private static TransactionRecord ReadTransactionRow(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        (ulong)reader.GetInt64(1),
+        reader.GetInt32(2),
+        new Hash32((byte[])reader.GetValue(3)),
+        (byte[])reader.GetValue(4),
+        (byte[])reader.GetValue(5));
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
