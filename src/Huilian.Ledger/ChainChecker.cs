@@ -33,6 +33,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
     {
         ulong targetHeight = 0;
         ulong currentHeight = 0;
+        ulong failingHeight = 1;
         try
         {
             targetHeight = store.ReadHeight();
@@ -49,6 +50,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
             foreach (var block in store.ReadBlocks(1, targetHeight))
             {
                 currentHeight = checked(currentHeight + 1);
+                failingHeight = currentHeight;
                 if (block.Height != currentHeight)
                 {
                     throw Broken(currentHeight, "BlockMissing", $"block {currentHeight} is missing (found {block.Height} next).");
@@ -80,6 +82,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                 previousTime = header.TimeMs;
                 transactionCount += block.TransactionCount;
                 lastHeader = header;
+                failingHeight = currentHeight + 1;
                 if (block.Height % reportEvery == 0 || block.Height == targetHeight)
                 {
                     progress?.Report(new ChainCheckProgress("Checking blocks", block.Height, targetHeight));
@@ -98,11 +101,15 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         }
         catch (SqliteException exception)
         {
-            throw Broken(currentHeight + 1, "StorageDamaged", $"the database cannot be read ({exception.Message}).");
+            throw Broken(failingHeight, "StorageDamaged", $"the database cannot be read ({exception.Message}).");
         }
         catch (StorageCorruptionException exception)
         {
-            throw Broken(currentHeight + 1, "StorageDamaged", exception.Message);
+            throw Broken(failingHeight, "StorageDamaged", exception.Message);
+        }
+        catch (InvalidCastException)
+        {
+            throw Broken(failingHeight, "StorageDamaged", "a stored row holds a value of the wrong type.");
         }
     }
 

@@ -244,7 +244,11 @@ public sealed class Mempool
                 var signerId = _chain.Setup.Engine.SignerId(transaction.Signer);
                 if (_bySigner.TryGetValue(signerId, out var queue))
                 {
-                    queue.Pending.Remove(transaction.Nonce);
+                    // Only this very transaction leaves here; another one with the same nonce is dropped below as stale.
+                    if (queue.Pending.TryGetValue(transaction.Nonce, out var queued) && queued.Id == transaction.Id)
+                    {
+                        queue.Pending.Remove(transaction.Nonce);
+                    }
                     touched.Add(signerId);
                 }
             }

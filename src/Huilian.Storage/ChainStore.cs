@@ -357,6 +357,9 @@ public sealed class ChainStore : IDisposable
         lock (_gate)
         {
             _connection.Dispose();
+            // Pooled readers would otherwise keep the file open, and a later store at the same path would reuse them.
+            using var reader = new SqliteConnection(_readConnectionString);
+            SqliteConnection.ClearPool(reader);
         }
     }
 
