@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(BlockCommands.Create());
         root.Subcommands.Add(ChainCommands.Create());
         root.Subcommands.Add(CryptoCommands.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         return await root.Parse(args).InvokeAsync(configuration);
     }

@@ -111,8 +111,16 @@ public sealed class Sm2Sm3 : ISignatureScheme
     {
         var generator = new ECKeyPairGenerator();
         generator.Init(new ECKeyGenerationParameters(Domain, new SecureRandom()));
-        var pair = generator.GenerateKeyPair();
-        return new Sm2SigningKey((ECPrivateKeyParameters)pair.Private);
+        while (true)
+        {
+            // The generator draws d from [1, n - 1]; SM2 needs 1 + d invertible, so d = n - 1 (which Import
+            // refuses) is drawn again.
+            var privateKey = (ECPrivateKeyParameters)generator.GenerateKeyPair().Private;
+            if (privateKey.D.CompareTo(Domain.N.Subtract(BigInteger.One)) < 0)
+            {
+                return new Sm2SigningKey(privateKey);
+            }
+        }
     }
 
     public static Sm2SigningKey Import(ReadOnlySpan<byte> privateKey)

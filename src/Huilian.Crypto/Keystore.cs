@@ -33,7 +33,13 @@ public sealed class Keystore
 
     public static Keystore Encrypt(string suite, ISigningKey key, string password, int scryptN = DefaultScryptN)
     {
-        var aead = CryptoSuites.Get(suite).Aead;
+        var cryptoSuite = CryptoSuites.Get(suite);
+        if (!cryptoSuite.Signatures.IsValidPublicKey(key.PublicKey))
+        {
+            // Sealing it would write a keystore whose key can never be imported back under this suite.
+            throw new ArgumentException($"The key is not a {cryptoSuite.Signatures.Name} key of suite '{suite}'.", nameof(key));
+        }
+        var aead = cryptoSuite.Aead;
         var salt = RandomNumberGenerator.GetBytes(32);
         var nonce = RandomNumberGenerator.GetBytes(aead.NonceLength);
         var kdf = new KeystoreKdf { Name = "scrypt", N = scryptN, R = 8, P = 1, Salt = Convert.ToHexStringLower(salt) };
@@ -65,6 +71,10 @@ public sealed class Keystore
         if (Format != FormatName)
         {
             throw new KeystoreException("KeystoreFormatUnknown", $"Keystore format '{Format}' is not supported; expected '{FormatName}'.");
+        }
+        if (!CryptoSuites.Names.Contains(Suite))
+        {
+            throw new KeystoreException("KeystoreSuiteUnknown", $"Keystore suite '{Suite}' is unknown; expected one of {string.Join(", ", CryptoSuites.Names)}.");
         }
         var aead = CryptoSuites.Get(Suite).Aead;
         if (Cipher.Name != aead.Name)
@@ -111,9 +121,19 @@ public sealed class Keystore
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, json);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
+            // Created 0600, so the file is never readable by others, not even between creation and chmod.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var writer = new StreamWriter(temporary, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            writer.Write(json);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            // UnixCreateMode does not apply when a stale temporary file already existed.
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         File.Move(temporary, path, overwrite: true);
@@ -144,6 +164,9 @@ public sealed class KeystoreKdf
 {
     public const int ScryptNMax = 1 << 20;
 
+    /// <summary>Bound on N x r x p: memory 128 x N x r stays within 1 GiB and the work within one pass at N = ScryptNMax, r = 8.</summary>
+    private const long ScryptCostMax = (long)ScryptNMax * 8;
+
     public required string Name { get; init; }
 
     public required int N { get; init; }
@@ -160,12 +183,22 @@ public sealed class KeystoreKdf
         {
             throw new KeystoreException("KeystoreKdfUnknown", $"Key derivation '{Name}' is not supported; expected scrypt.");
         }
-        // Bounds keep a hostile keystore file from asking for gigabytes of memory.
-        if (N < 2 || N > ScryptNMax || (N & (N - 1)) != 0 || R is < 1 or > 32 || P is < 1 or > 16)
+        // Bounds keep a hostile keystore file from asking for gigabytes of memory or minutes of work: each
+        // parameter is bounded, and so is their product (N = 2^20 with r = 32 alone would be 4 GiB).
+        if (N < 2 || N > ScryptNMax || (N & (N - 1)) != 0 || R is < 1 or > 32 || P is < 1 or > 16 || (long)N * R * P > ScryptCostMax)
         {
             throw new KeystoreException("KeystoreKdfOutOfRange", "The keystore's scrypt parameters are out of range.");
         }
-        return SCrypt.Generate(Encoding.UTF8.GetBytes(password), Convert.FromHexString(Salt), N, R, P, length);
+        byte[] salt;
+        try
+        {
+            salt = Convert.FromHexString(Salt);
+        }
+        catch (FormatException)
+        {
+            throw new KeystoreException("KeystoreCorrupt", "The keystore's scrypt salt is not hexadecimal.");
+        }
+        return SCrypt.Generate(Encoding.UTF8.GetBytes(password), salt, N, R, P, length);
     }
 }
 
@@ -184,6 +217,7 @@ public sealed class KeystoreException(string code, string message) : Exception(m
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(Keystore))]
 internal sealed partial class KeystoreJsonContext : JsonSerializerContext;

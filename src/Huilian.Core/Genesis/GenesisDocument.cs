@@ -25,9 +25,9 @@ public sealed class GenesisDocument
 
     public required IReadOnlyList<GenesisValidator> Validators { get; init; }
 
-    public IReadOnlyList<GenesisAccount> Accounts { get; init; } = [];
+    public IReadOnlyList<GenesisAccount> Accounts { get; set; } = [];
 
-    public ConsensusParameters Parameters { get; init; } = new();
+    public ConsensusParameters Parameters { get; set; } = new();
 
     public long GenesisTimeMs => GenesisTime.ToUnixTimeMilliseconds();
 
@@ -72,6 +72,10 @@ public sealed class GenesisDocument
         }
         foreach (var validator in Validators)
         {
+            if (validator is null)
+            {
+                throw new GenesisException("A validator entry is null.");
+            }
             RequireKey(validator.PublicKey, $"validator '{validator.Name}'");
             if (validator.Power == 0)
             {
@@ -81,6 +85,10 @@ public sealed class GenesisDocument
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var account in Accounts)
         {
+            if (account is null)
+            {
+                throw new GenesisException("An account entry is null.");
+            }
             RequireKey(account.PublicKey, $"account '{account.Name}'");
             if (string.IsNullOrWhiteSpace(account.Name) || account.Name.Length > 64 || !names.Add(account.Name))
             {
@@ -161,7 +169,7 @@ public sealed class GenesisValidator
     /// <summary>SEC1 uncompressed public key, hex.</summary>
     public required string PublicKey { get; init; }
 
-    public ulong Power { get; init; } = 1;
+    public ulong Power { get; set; } = 1;
 }
 
 public sealed class GenesisAccount
@@ -170,17 +178,17 @@ public sealed class GenesisAccount
 
     public required string PublicKey { get; init; }
 
-    public IReadOnlyList<string> Roles { get; init; } = [];
+    public IReadOnlyList<string> Roles { get; set; } = [];
 }
 
 /// <summary>Bounds every validator enforces on the blocks it accepts.</summary>
 public sealed class ConsensusParameters
 {
-    public int BlockTransactionsMax { get; init; } = 5_000;
+    public int BlockTransactionsMax { get; set; } = 5_000;
 
-    public long BlockBytesMax { get; init; } = 8L * 1024 * 1024;
+    public long BlockBytesMax { get; set; } = 8L * 1024 * 1024;
 
-    public ulong ExpiryWindowBlocksMax { get; init; } = 10_000;
+    public ulong ExpiryWindowBlocksMax { get; set; } = 10_000;
 
     public void Validate()
     {
@@ -205,6 +213,7 @@ public sealed class GenesisException(string message) : Exception(message);
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(GenesisDocument))]
 internal sealed partial class GenesisJsonContext : JsonSerializerContext;

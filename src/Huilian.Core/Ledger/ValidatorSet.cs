@@ -47,7 +47,7 @@ public sealed class ValidatorSet
     public ulong TotalPower { get; }
 
     /// <summary>The least power that is more than two thirds of the total.</summary>
-    public ulong QuorumPower => checked((TotalPower * 2 / 3) + 1);
+    public ulong QuorumPower => checked((ulong)((UInt128)TotalPower * 2 / 3) + 1);
 
     public Hash32 Hash { get; }
 

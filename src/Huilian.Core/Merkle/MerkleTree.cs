@@ -41,7 +41,7 @@ public static class MerkleTree
     /// <summary>The audit path for leaf <paramref name="index"/>: sibling hashes from the leaf up to the root.</summary>
     public static MerkleProof Prove(IHashFunction hash, ReadOnlySpan<Hash32> leafHashes, int index)
     {
-        if ((uint)index >= (uint)leafHashes.Length)
+        if (index < 0 || index >= leafHashes.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(index));
         }

@@ -28,14 +28,12 @@ public static class NodeApi
             .WithDescription("Body: the canonical transaction bytes (application/octet-stream) or {\"transaction\": \"<hex>\"}. "
                 + "With ?wait=true the call returns once the transaction commits (or is dropped), up to timeoutMs. "
                 + "Submitting an identical transaction again returns the same answer.")
-            .Accepts<SubmitRequest>("application/json", "application/octet-stream")
             .Produces(200).Produces(202).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413).ProducesProblem(503);
 
         v1.MapPost("/transactions/batch", SubmitBatch)
             .WithName("SubmitTransactionBatch")
             .WithSummary("Submit up to 1,000 signed transactions at once; each gets its own result")
             .WithMetadata(new RequestSizeLimitAttribute(Limits.SubmitBatchBytesMax))
-            .Accepts<SubmitBatchRequest>("application/json")
             .Produces(200).ProducesProblem(400).ProducesProblem(413);
 
         v1.MapGet("/transactions/{id}", GetTransaction)
@@ -65,6 +63,10 @@ public static class NodeApi
             .WithName("GetAccount")
             .WithSummary("An account by id (hash of its public key) or public key, with its next nonce")
             .Produces(200).ProducesProblem(400).ProducesProblem(404);
+
+        v1.MapGet("/stream/blocks", (HttpContext http, BlockStream stream) => stream.Serve(http))
+            .WithName("StreamBlocks")
+            .WithSummary("Committed blocks as server-sent events: height, hash, time, transaction ids and result codes");
 
         v1.MapGet("/status", GetStatus).WithName("GetStatus").WithSummary("The node: chain, height, last hash, validators, version");
         app.MapGet("/health", (NodeRuntime node) => Results.Json(new { status = "ok", height = node.Chain.Head.Height }))

@@ -45,6 +45,7 @@ public static class NodeHost
             logging(builder.Logging);
         }
         builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(new BlockStream(runtime));
         builder.Services.AddHostedService<SoloOrderingService>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
@@ -59,6 +60,35 @@ public static class NodeHost
                 document.Info.Version = "v1";
                 document.Info.Description = "Submit signed transactions, read blocks, transactions, state and evidence with proofs. "
                     + "Errors are application/problem+json with a stable 'code'.";
+                return Task.CompletedTask;
+            });
+            // The submit endpoints read their bodies themselves (so that any content type gets a problem+json answer,
+            // not a routing 415); describe the bodies they take here.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+                if (name is "SubmitTransaction" or "SubmitTransactionBatch")
+                {
+                    var body = new Microsoft.OpenApi.OpenApiRequestBody { Required = true, Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>() };
+                    body.Content["application/json"] = new Microsoft.OpenApi.OpenApiMediaType
+                    {
+                        Schema = new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = Microsoft.OpenApi.JsonSchemaType.Object,
+                            Description = name == "SubmitTransaction"
+                                ? "{\"transaction\": \"<hex of the canonical transaction bytes>\"}"
+                                : "{\"transactions\": [\"<hex>\", ...]} (at most 1,000)",
+                        },
+                    };
+                    if (name == "SubmitTransaction")
+                    {
+                        body.Content["application/octet-stream"] = new Microsoft.OpenApi.OpenApiMediaType
+                        {
+                            Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" },
+                        };
+                    }
+                    operation.RequestBody = body;
+                }
                 return Task.CompletedTask;
             });
         });

@@ -1,0 +1,37 @@
+using Huilian.Core.Crypto;
+
+namespace Huilian.LoadGenerator;
+
+public sealed class LoadOptions
+{
+    /// <summary>Base URLs of the nodes to submit to; clients are spread over them round-robin.</summary>
+    public required IReadOnlyList<string> Nodes { get; init; }
+
+    /// <summary>An account allowed to register client accounts (role admin).</summary>
+    public required ISigningKey Admin { get; init; }
+
+    public string Workload { get; init; } = "evidence";
+
+    public int Clients { get; init; } = 64;
+
+    /// <summary>Transactions per request (1 submits one at a time; more use the batch endpoint).</summary>
+    public int Batch { get; init; } = 1;
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Open loop at this many transactions per second; null for closed loop (as fast as commits allow).</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Validators of the network, for the ceiling (verification rate ÷ validators).</summary>
+    public int Validators { get; init; } = 1;
+
+    /// <summary>How long to measure the machine's signature-verification rate.</summary>
+    public TimeSpan CeilingMeasurement { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long to wait for transactions still in flight when the run ends.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed record LoadProgress(string Phase, double ElapsedSeconds, long Committed, long Refused, double RecentRatePerSecond, double RecentP99Ms);

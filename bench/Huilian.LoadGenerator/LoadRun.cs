@@ -1,0 +1,402 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Ledger;
+using Huilian.Crypto;
+
+namespace Huilian.LoadGenerator;
+
+/// <summary>
+/// One load run: registers a key per client, warms up, measures for a fixed duration, drains, checks that every
+/// acknowledged transaction is on the chain, and measures the machine's verification ceiling.
+/// Closed loop: each client submits a request and waits for its commits before the next. Open loop: transactions
+/// are due at a fixed rate whatever the node does, so queueing shows up as latency.
+/// </summary>
+public sealed class LoadRun(LoadOptions options)
+{
+    private const int ExpiryMarginBlocks = 5_000;
+
+    private readonly ConcurrentDictionary<string, long> _refusals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _receiptCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<(long Commit, double LatencyMs)> _samples = [];
+    private readonly ConcurrentBag<Hash32> _acknowledged = [];
+    private long _submitted;
+    private long _committed;
+
+    public async Task<LoadReport> Run(IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var apis = options.Nodes.Select(url => new NodeApi(url)).ToArray();
+        try
+        {
+            var status = await apis[0].Get("/v1/status", cancellationToken);
+            var chainId = status.GetProperty("chainId").GetString()!;
+            var suiteName = status.GetProperty("suite").GetString()!;
+            var suite = CryptoSuites.Get(suiteName);
+            var validators = Math.Max(options.Validators, status.GetProperty("validators").GetArrayLength());
+
+            progress?.Report(new LoadProgress("Measuring the verification ceiling", 0, 0, 0, 0, 0));
+            var ceilingRate = MeasureVerificationRate(suiteName, options.CeilingMeasurement);
+
+            await using var tracker = new CommitTracker();
+            var startHeight = status.GetProperty("height").GetUInt64();
+            await tracker.Start(apis[0].Http, startHeight);
+
+            progress?.Report(new LoadProgress("Registering client keys", 0, 0, 0, 0, 0));
+            var clients = await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
+
+            var clock = Stopwatch.StartNew();
+            var warmupEnd = Stopwatch.GetTimestamp() + ToTicks(options.Warmup);
+            var measureEnd = warmupEnd + ToTicks(options.Duration);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var pacer = options.Rate is { } rate ? new Pacer(rate, clients.Length) : null;
+            var workers = clients.Select((client, index) => Task.Run(() =>
+                Worker(client, index, apis[index % apis.Length], tracker, suite, chainId, pacer, warmupEnd, measureEnd, stop.Token))).ToArray();
+
+            var reporter = Task.Run(async () =>
+            {
+                long lastCommitted = 0;
+                var lastTime = clock.Elapsed.TotalSeconds;
+                while (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, CancellationToken.None);
+                    var now = clock.Elapsed.TotalSeconds;
+                    var committed = Interlocked.Read(ref _committed);
+                    var recent = _samples.Where(s => s.Commit >= Stopwatch.GetTimestamp() - Stopwatch.Frequency).Select(s => s.LatencyMs).ToArray();
+                    var phase = Stopwatch.GetTimestamp() < warmupEnd ? "Warming up" : Stopwatch.GetTimestamp() < measureEnd ? "Measuring" : "Draining";
+                    progress?.Report(new LoadProgress(phase, now, committed, _refusals.Values.Sum(), (committed - lastCommitted) / Math.Max(0.001, now - lastTime), Percentile(recent, 0.99)));
+                    lastCommitted = committed;
+                    lastTime = now;
+                }
+            }, CancellationToken.None);
+
+            var remaining = measureEnd - Stopwatch.GetTimestamp();
+            if (remaining > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), cancellationToken);
+            }
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+            var drainUntil = Stopwatch.GetTimestamp() + ToTicks(options.Drain);
+            while (tracker.InFlight > 0 && Stopwatch.GetTimestamp() < drainUntil)
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+            await reporter;
+
+            var endHeight = tracker.LatestHeight;
+            progress?.Report(new LoadProgress("Checking acknowledged transactions on chain", clock.Elapsed.TotalSeconds, Interlocked.Read(ref _committed), 0, 0, 0));
+            var verification = await VerifyOnChain(apis[0], startHeight, endHeight, cancellationToken);
+
+            var window = _samples.Where(s => s.Commit >= warmupEnd && s.Commit < measureEnd).ToArray();
+            var latencies = window.Select(s => s.LatencyMs).Order().ToArray();
+            var committedPerSecond = window.Length / options.Duration.TotalSeconds;
+            return new LoadReport
+            {
+                Workload = options.Workload,
+                Mode = options.Rate is null ? "closed-loop" : "open-loop",
+                TargetRatePerSecond = options.Rate,
+                Clients = options.Clients,
+                Batch = options.Batch,
+                WarmupSeconds = options.Warmup.TotalSeconds,
+                DurationSeconds = options.Duration.TotalSeconds,
+                ChainId = chainId,
+                Suite = suiteName,
+                Nodes = apis.Length,
+                Validators = validators,
+                StartHeight = startHeight,
+                EndHeight = endHeight,
+                Submitted = Interlocked.Read(ref _submitted),
+                Committed = Interlocked.Read(ref _committed),
+                CommittedPerSecond = committedPerSecond,
+                Latency = new LatencySummary(latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
+                    latencies.Length == 0 ? 0 : latencies[^1], latencies.Length == 0 ? 0 : latencies.Average()),
+                Refusals = new SortedDictionary<string, long>(_refusals, StringComparer.Ordinal),
+                ReceiptCodes = new SortedDictionary<string, long>(_receiptCodes, StringComparer.Ordinal),
+                Timeline = Timeline(window, warmupEnd),
+                Ceiling = new CeilingSummary(suite.Signatures.Name, Environment.ProcessorCount, ceilingRate, validators, ceilingRate / validators,
+                    ceilingRate == 0 ? 0 : committedPerSecond / (ceilingRate / validators)),
+                Verification = verification,
+                Machine = new MachineSummary(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription),
+                StartedAt = startedAt.ToString("O"),
+            };
+        }
+        finally
+        {
+            foreach (var api in apis)
+            {
+                api.Dispose();
+            }
+        }
+    }
+
+    private sealed class Client(ISigningKey key)
+    {
+        public ISigningKey Key { get; } = key;
+
+        public ulong Nonce { get; set; }
+    }
+
+    private async Task<Client[]> RegisterClients(NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId, CancellationToken cancellationToken)
+    {
+        var account = await api.Get("/v1/accounts/" + Convert.ToHexStringLower(options.Admin.PublicKey), cancellationToken);
+        var nonce = account.GetProperty("nextNonce").GetUInt64();
+        var clients = Enumerable.Range(0, options.Clients).Select(_ => new Client(CryptoSuites.GenerateKey(suite.Name))).ToArray();
+        var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
+        foreach (var chunk in clients.Chunk(500))
+        {
+            var transactions = chunk.Select(client => Transaction.Create(suite.Hash, options.Admin, chainId, nonce++, expiry, "accounts", "register",
+                Encoding.UTF8.GetBytes($"{{\"name\":\"bench-{Convert.ToHexStringLower(client.Key.PublicKey.AsSpan(1, 8))}\",\"publicKey\":\"{Convert.ToHexStringLower(client.Key.PublicKey)}\",\"roles\":[\"evidence.recorder\"]}}"))).ToArray();
+            var waits = transactions.Select(t => tracker.Track(t.Id, Stopwatch.GetTimestamp())).ToArray();
+            var outcomes = await api.SubmitBatch(transactions.Select(t => t.EncodedArray).ToArray(), cancellationToken);
+            if (outcomes.FirstOrDefault(o => !o.Accepted) is { Status: not null } failed && !failed.Accepted)
+            {
+                throw new InvalidOperationException($"Registering client keys was refused: {failed.Code}.");
+            }
+            var results = await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            if (results.FirstOrDefault(r => r.Code != "Ok") is { Code: not null } bad && bad.Code != "Ok")
+            {
+                throw new InvalidOperationException($"Registering client keys failed: {bad.Code}.");
+            }
+        }
+        return clients;
+    }
+
+    private async Task Worker(Client client, int index, NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId,
+        Pacer? pacer, long warmupEnd, long measureEnd, CancellationToken stop)
+    {
+        var random = new Random(index);
+        var payloadHash = new byte[32];
+        var inFlight = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            var count = options.Batch;
+            if (pacer is not null)
+            {
+                count = await pacer.Take(index, options.Batch, stop);
+                if (count == 0)
+                {
+                    continue;
+                }
+            }
+            var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
+            var transactions = new Transaction[count];
+            for (var i = 0; i < count; i++)
+            {
+                random.NextBytes(payloadHash);
+                transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, ++client.Nonce, expiry, "evidence", "record",
+                    Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"}}"));
+            }
+            var submitted = Stopwatch.GetTimestamp();
+            var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();
+            var (delivered, refusedOtherwise) = await SubmitUntilAccepted(api, tracker, transactions, stop);
+            if (!delivered)
+            {
+                break;
+            }
+            if (refusedOtherwise && pacer is null)
+            {
+                // A refused transaction did not use its nonce. In closed loop nothing else of this client is in
+                // flight once its commits are awaited, so continue from the node's view of the signer.
+                await Task.WhenAll(commits).WaitAsync(TimeSpan.FromSeconds(120), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+                var account = await api.Get("/v1/accounts/" + Convert.ToHexStringLower(client.Key.PublicKey), CancellationToken.None);
+                client.Nonce = account.GetProperty("nextNonce").GetUInt64() - 1;
+            }
+            Interlocked.Add(ref _submitted, count);
+            if (pacer is null)
+            {
+                await Task.WhenAll(commits).WaitAsync(TimeSpan.FromSeconds(120), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            else
+            {
+                inFlight.AddRange(commits);
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+        }
+    }
+
+    private async Task Observe(CommitTracker tracker, Hash32 id, long submitted)
+    {
+        long commit;
+        string code;
+        try
+        {
+            (commit, code) = await tracker.Track(id, submitted);
+        }
+        catch (TaskCanceledException)
+        {
+            return; // Refused at admission: counted there.
+        }
+        Interlocked.Increment(ref _committed);
+        _receiptCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
+        _acknowledged.Add(id);
+        _samples.Add((commit, (commit - submitted) * 1000.0 / Stopwatch.Frequency));
+    }
+
+    /// <summary>Submits; a busy node gets the same transactions again after a pause; other refusals are counted and dropped.</summary>
+    private async Task<(bool Delivered, bool RefusedOtherwise)> SubmitUntilAccepted(NodeApi api, CommitTracker tracker, Transaction[] transactions, CancellationToken stop)
+    {
+        var remaining = transactions.ToList();
+        var refusedOtherwise = false;
+        while (remaining.Count > 0)
+        {
+            SubmitOutcome[] outcomes;
+            try
+            {
+                outcomes = remaining.Count == 1 && options.Batch == 1
+                    ? [await api.Submit(remaining[0].EncodedArray, CancellationToken.None)]
+                    : await api.SubmitBatch(remaining.Select(t => t.EncodedArray).ToArray(), CancellationToken.None);
+            }
+            catch (HttpRequestException)
+            {
+                foreach (var transaction in remaining)
+                {
+                    tracker.Forget(transaction.Id);
+                }
+                return (false, refusedOtherwise);
+            }
+            var retry = new List<Transaction>();
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                if (outcomes[i].Accepted)
+                {
+                    continue;
+                }
+                _refusals.AddOrUpdate(outcomes[i].Code ?? outcomes[i].Status, 1, (_, n) => n + 1);
+                if (outcomes[i].Status == "busy")
+                {
+                    retry.Add(remaining[i]);
+                }
+                else
+                {
+                    tracker.Forget(remaining[i].Id);
+                    refusedOtherwise = true;
+                }
+            }
+            remaining = retry;
+            if (remaining.Count > 0)
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    foreach (var transaction in remaining)
+                    {
+                        tracker.Forget(transaction.Id);
+                    }
+                    return (false, refusedOtherwise);
+                }
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }
+        return (true, refusedOtherwise);
+    }
+
+    private async Task<VerificationSummary> VerifyOnChain(NodeApi api, ulong startHeight, ulong endHeight, CancellationToken cancellationToken)
+    {
+        var onChain = new HashSet<Hash32>();
+        for (var height = startHeight + 1; height <= endHeight; height++)
+        {
+            onChain.UnionWith(await api.BlockTransactionIds(height, cancellationToken));
+        }
+        var acknowledged = _acknowledged.ToArray();
+        var found = acknowledged.LongCount(onChain.Contains);
+        return new VerificationSummary(acknowledged.Length, found, acknowledged.Length - found, endHeight - startHeight);
+    }
+
+    /// <summary>Signature verifications per second on every core, the physical bound on admission.</summary>
+    public static double MeasureVerificationRate(string suiteName, TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+        var suite = CryptoSuites.Get(suiteName);
+        using var key = CryptoSuites.GenerateKey(suiteName);
+        var messages = Enumerable.Range(0, 256).Select(i => Encoding.UTF8.GetBytes($"ceiling message {i} {new string('x', 200)}")).ToArray();
+        var signatures = messages.Select(m => key.Sign(m)).ToArray();
+        long total = 0;
+        var deadline = Stopwatch.GetTimestamp() + ToTicks(duration);
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, Environment.ProcessorCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, _ =>
+        {
+            long count = 0;
+            var i = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (!suite.Signatures.Verify(key.PublicKey, messages[i], signatures[i]))
+                {
+                    throw new InvalidOperationException("A freshly made signature did not verify.");
+                }
+                i = (i + 1) % messages.Length;
+                count++;
+            }
+            Interlocked.Add(ref total, count);
+        });
+        return total / clock.Elapsed.TotalSeconds;
+    }
+
+    private static IReadOnlyList<TimelinePoint> Timeline((long Commit, double LatencyMs)[] window, long start) =>
+        window.GroupBy(s => (int)((s.Commit - start) / Stopwatch.Frequency))
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var sorted = g.Select(s => s.LatencyMs).Order().ToArray();
+                return new TimelinePoint(g.Key, sorted.Length, Percentile(sorted, 0.5), Percentile(sorted, 0.99));
+            })
+            .ToArray();
+
+    internal static double Percentile(double[] values, double quantile)
+    {
+        if (values.Length == 0)
+        {
+            return 0;
+        }
+        var sorted = values.IsSorted() ? values : values.Order().ToArray();
+        var rank = (int)Math.Ceiling(quantile * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Hands out transactions as they fall due at a fixed rate, round-robin over clients.</summary>
+    private sealed class Pacer(double ratePerSecond, int clients)
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private readonly long[] _taken = new long[clients];
+
+        public async Task<int> Take(int client, int batchMax, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var elapsed = (double)(Stopwatch.GetTimestamp() - _start) / Stopwatch.Frequency;
+                var due = (long)(elapsed * ratePerSecond / clients);
+                var available = due - _taken[client];
+                if (available > 0)
+                {
+                    var take = (int)Math.Min(available, batchMax);
+                    _taken[client] += take;
+                    return take;
+                }
+                await Task.Delay(2, CancellationToken.None);
+            }
+            return 0;
+        }
+    }
+}
+
+internal static class ArrayExtensions
+{
+    public static bool IsSorted(this double[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] < values[i - 1])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

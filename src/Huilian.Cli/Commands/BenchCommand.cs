@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using Huilian.LoadGenerator;
+
+namespace Huilian.Cli.Commands;
+
+/// <summary>
+/// <c>huilian bench</c>: the load generator. Many clients, each with its own key, against a node or every node of a
+/// network; closed loop by default, open loop with --rate. Prints live progress and writes JSON, Markdown and SVG.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var nodes = new Option<string[]>("--node") { Description = "A node's base URL (repeat for several).", AllowMultipleArgumentsPerToken = false };
+        var network = new Option<string?>("--network") { Description = "A network directory: load goes to every node in its network.json." };
+        var directory = CommandSupport.DirectoryOption();
+        var key = CommandSupport.KeyOption();
+        var passwordFile = CommandSupport.PasswordFileOption();
+        var workload = new Option<string>("--workload") { Description = "What to submit.", DefaultValueFactory = _ => "evidence" };
+        workload.AcceptOnlyFromAmong("evidence");
+        var clients = new Option<int>("--clients") { Description = "Simulated clients, each with its own key.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Transactions per request.", DefaultValueFactory = _ => 1 };
+        var duration = new Option<double>("--duration") { Description = "Seconds to measure.", DefaultValueFactory = _ => 30 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
+        var rate = new Option<double?>("--rate") { Description = "Open loop at this many transactions per second (default: closed loop)." };
+        var output = new Option<string>("--out") { Description = "Report path prefix (.json, .md and .svg are added).", DefaultValueFactory = _ => "artifacts/bench/bench" };
+        var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
+        {
+            nodes, network, directory, key, passwordFile, workload, clients, batch, duration, warmup, rate, output, ceilingSeconds,
+        };
+        command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
+        {
+            var layout = new NetworkLayout(parse.GetValue(network) ?? parse.GetValue(directory)!);
+            var urls = parse.GetValue(nodes) is { Length: > 0 } given ? given
+                : parse.GetValue(network) is not null ? layout.LoadManifest().Nodes.Select(n => n.Url).ToArray()
+                : [$"http://127.0.0.1:{NetworkLayout.DefaultPort}"];
+            if (parse.GetValue(clients) is < 1 or > 10_000 || parse.GetValue(batch) is < 1 or > 1_000)
+            {
+                throw new CliException("--clients is 1 to 10,000 and --batch 1 to 1,000.", 2);
+            }
+            using var admin = CommandSupport.LoadKey(layout, parse.GetValue(key), parse.GetValue(passwordFile));
+            var options = new LoadOptions
+            {
+                Nodes = urls,
+                Admin = admin,
+                Workload = parse.GetValue(workload)!,
+                Clients = parse.GetValue(clients),
+                Batch = parse.GetValue(batch),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
+                Rate = parse.GetValue(rate),
+                CeilingMeasurement = TimeSpan.FromSeconds(parse.GetValue(ceilingSeconds)),
+            };
+            var progress = new InlineProgress(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{p.ElapsedSeconds,6:F1} s] {p.Phase,-12} committed {p.Committed,9}  refused {p.Refused,6}  {p.RecentRatePerSecond,8:F0} tx/s  p99 {p.RecentP99Ms,7:F1} ms")));
+            var report = await new LoadRun(options).Run(progress, cancellationToken);
+            var paths = ReportWriter.WriteAll(report, parse.GetValue(output)!);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{report.CommittedPerSecond:F0} tx/s committed; latency p50 {report.Latency.P50Ms:F1} ms, p95 {report.Latency.P95Ms:F1} ms, p99 {report.Latency.P99Ms:F1} ms, max {report.Latency.MaxMs:F1} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ceiling {report.Ceiling.CeilingTransactionsPerSecond:F0} tx/s ({report.Ceiling.VerificationsPerSecond:F0} {report.Ceiling.Scheme} verifications/s ÷ {report.Ceiling.Validators}); committed rate is {report.Ceiling.FractionOfCeiling:P1} of it"));
+            Console.WriteLine($"on chain: {report.Verification.FoundOnChain} of {report.Verification.Acknowledged} acknowledged transactions");
+            Console.WriteLine("reports: " + string.Join(", ", paths));
+            return report.Verification.Missing == 0 ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private sealed class InlineProgress(Action<LoadProgress> report) : IProgress<LoadProgress>
+    {
+        public void Report(LoadProgress value) => report(value);
+    }
+}
