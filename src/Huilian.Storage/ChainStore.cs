@@ -89,20 +89,22 @@ public sealed class ChainStore : IDisposable
             {
                 store.SetMeta("schema", BitConverter.GetBytes(SchemaVersion));
             }
-            else if (BitConverter.ToInt32(schema) != SchemaVersion)
+            else if (schema.Length != sizeof(int) || BitConverter.ToInt32(schema) != SchemaVersion)
             {
-                throw new StorageCorruptionException($"{path} has schema {BitConverter.ToInt32(schema)}; this node reads schema {SchemaVersion}.");
+                throw new StorageCorruptionException($"{path} has schema {(schema.Length == sizeof(int) ? BitConverter.ToInt32(schema) : -1)}; this node reads schema {SchemaVersion}.");
             }
             return store;
         }
         catch (SqliteException exception)
         {
             connection.Dispose();
+            SqliteConnection.ClearAllPools();
             throw new StorageCorruptionException($"{path} cannot be opened: {exception.Message}");
         }
         catch
         {
             connection.Dispose();
+            SqliteConnection.ClearAllPools();
             throw;
         }
     }

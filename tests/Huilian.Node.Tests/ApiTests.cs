@@ -29,7 +29,8 @@ public sealed class ApiTests
         Assert.Equal("committed", body.GetProperty("status").GetString());
         Assert.Equal(transaction.Id.ToString(), body.GetProperty("id").GetString());
         Assert.Equal("Ok", body.GetProperty("receipt").GetProperty("code").GetString());
-        Assert.Equal("合同 7", body.GetProperty("receipt").GetProperty("result").GetProperty("record").GetProperty("label").GetString());
+        Assert.Equal(body.GetProperty("height").GetUInt64(), body.GetProperty("receipt").GetProperty("result").GetProperty("height").GetUInt64());
+        Assert.Equal("evidence.recorded", body.GetProperty("receipt").GetProperty("events")[0].GetProperty("type").GetString());
 
         var (again, againBody, _) = await node.Submit(transaction.EncodedArray, wait: true);
         Assert.Equal(200, again);

@@ -65,14 +65,15 @@ internal static class EvidenceCommands
             }
             var receipt = body.GetProperty("receipt");
             var code = receipt.GetProperty("code").GetString();
-            var record = receipt.GetProperty("result").GetProperty("record");
+            var result = receipt.GetProperty("result");
             if (code == "Ok")
             {
-                Console.WriteLine($"Recorded {hash} at height {record.GetProperty("height").GetUInt64()}, time {record.GetProperty("time").GetString()} (transaction {transaction.Id}).");
+                Console.WriteLine($"Recorded {hash} at height {result.GetProperty("height").GetUInt64()}, time {result.GetProperty("time").GetString()} (transaction {transaction.Id}).");
                 return 0;
             }
             if (code == "EvidenceAlreadyRecorded")
             {
+                var record = result.GetProperty("record");
                 Console.WriteLine($"Already recorded: {hash} was recorded at height {record.GetProperty("height").GetUInt64()}, time {record.GetProperty("time").GetString()}.");
                 return 0;
             }

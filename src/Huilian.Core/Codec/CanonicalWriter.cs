@@ -52,10 +52,21 @@ public sealed class CanonicalWriter
     /// <summary>UTF-8 text as length-prefixed bytes.</summary>
     public void WriteString(string value)
     {
-        var byteCount = Encoding.UTF8.GetByteCount(value);
+        int byteCount;
+        try
+        {
+            byteCount = StrictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException)
+        {
+            // A lone surrogate has no UTF-8 form: refusing it keeps decode(encode(x)) == x.
+            throw new EncodingException(EncodingErrors.InvalidUtf8, "The text holds a lone surrogate, which has no UTF-8 encoding.");
+        }
         WriteU32(checked((uint)byteCount));
-        Encoding.UTF8.GetBytes(value, Reserve(byteCount));
+        StrictUtf8.GetBytes(value, Reserve(byteCount));
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public void WriteCount(int count) => WriteU32(checked((uint)count));
 

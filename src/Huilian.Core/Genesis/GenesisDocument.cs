@@ -16,6 +16,9 @@ public sealed class GenesisDocument
 {
     public const int AccountsMax = 10_000;
 
+    /// <summary>Bounded so that the total power of the largest validator set cannot overflow.</summary>
+    public const ulong ValidatorPowerMax = 1UL << 48;
+
     public required string ChainId { get; init; }
 
     /// <summary>"intl" or "gm".</summary>
@@ -70,16 +73,26 @@ public sealed class GenesisDocument
         {
             throw new GenesisException($"Genesis may name at most {AccountsMax} accounts.");
         }
+        var validatorNames = new SortedSet<string>(StringComparer.Ordinal);
+        var validatorKeys = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var validator in Validators)
         {
             if (validator is null)
             {
                 throw new GenesisException("A validator entry is null.");
             }
-            RequireKey(validator.PublicKey, $"validator '{validator.Name}'");
-            if (validator.Power == 0)
+            if (string.IsNullOrWhiteSpace(validator.Name) || validator.Name.Length > 64 || !validatorNames.Add(validator.Name))
             {
-                throw new GenesisException($"Validator '{validator.Name}' must have voting power above zero.");
+                throw new GenesisException($"Validator name '{validator.Name}' must be 1 to 64 characters and unique.");
+            }
+            RequireKey(validator.PublicKey, $"validator '{validator.Name}'");
+            if (!validatorKeys.Add(validator.PublicKey))
+            {
+                throw new GenesisException($"Validator '{validator.Name}' shares its public key with another validator.");
+            }
+            if (validator.Power == 0 || validator.Power > ValidatorPowerMax)
+            {
+                throw new GenesisException($"Validator '{validator.Name}' must have voting power from 1 to {ValidatorPowerMax}.");
             }
         }
         var names = new SortedSet<string>(StringComparer.Ordinal);

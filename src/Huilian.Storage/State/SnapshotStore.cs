@@ -118,7 +118,8 @@ public sealed class SnapshotStore
                 root = new Hash32((byte[])reader.GetValue(1));
                 count = reader.GetInt64(2);
             }
-            var entries = new List<StateEntry>(checked((int)count));
+            // The count is read from the file: trust it for nothing, not even the initial capacity.
+            var entries = new List<StateEntry>((int)Math.Clamp(count, 0, 1_000_000));
             using (var command = connection.CreateCommand())
             {
                 command.CommandText = "SELECT key, value, version FROM entries ORDER BY seq";
@@ -136,7 +137,7 @@ public sealed class SnapshotStore
             }
             return snapshot;
         }
-        catch (Exception exception) when (exception is SqliteException or StorageCorruptionException or InvalidCastException or ArgumentException)
+        catch (Exception exception) when (exception is SqliteException or StorageCorruptionException or InvalidCastException or ArgumentException or OverflowException)
         {
             problem = $"snapshot {path} is damaged: {exception.Message}";
             return null;

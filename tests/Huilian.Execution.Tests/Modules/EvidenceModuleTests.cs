@@ -37,7 +37,8 @@ public sealed class EvidenceModuleTests
         Assert.Equal(transaction.Id, record.TransactionId);
         using var result = JsonDocument.Parse(receipt.Result);
         Assert.True(result.RootElement.GetProperty("firstRecord").GetBoolean());
-        Assert.Equal(1UL, result.RootElement.GetProperty("record").GetProperty("height").GetUInt64());
+        Assert.Equal(1UL, result.RootElement.GetProperty("height").GetUInt64());
+        Assert.Equal(record.Time, result.RootElement.GetProperty("time").GetString());
     }
 
     [Fact]

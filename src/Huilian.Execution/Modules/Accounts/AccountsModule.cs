@@ -78,8 +78,15 @@ public sealed class AccountsModule : IModule
     public static AccountRecord? Read(IStateReader state, in Hash32 accountId)
     {
         var value = state.Get(Key(accountId));
-        return value is null ? null : AccountRecord.Decode(value);
+        return value is null ? null : Decoded.GetValue(value, static bytes => AccountRecord.Decode(bytes));
     }
+
+    /// <summary>
+    /// Decoded records by the identity of their stored bytes. State values are immutable arrays, so the same array
+    /// always decodes to the same record; caching by identity saves a decode per transaction and cannot change an
+    /// outcome.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], AccountRecord> Decoded = new();
 
     public void InitGenesis(GenesisDocument genesis, GenesisWriter writer)
     {
@@ -175,15 +182,15 @@ public sealed class AccountRolePolicy : IPermissionPolicy
 
     public Refusal? Authorize(IStateReader state, in Hash32 signerId, ActionDefinition action)
     {
-        if (CheckSigner(state, signerId) is { } refusal)
+        var account = AccountsModule.Read(state, signerId);
+        if (account is null || account.Disabled)
         {
-            return refusal;
+            return CheckSigner(state, signerId);
         }
         if (action.RequiredRole is null)
         {
             return null;
         }
-        var account = AccountsModule.Read(state, signerId)!;
         return account.HasRole(action.RequiredRole)
             ? null
             : new Refusal(ResultCodes.SignerLacksRole, $"{action.FullName} requires the role '{action.RequiredRole}', which '{account.Name}' does not hold.");

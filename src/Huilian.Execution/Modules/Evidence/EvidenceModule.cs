@@ -121,7 +121,9 @@ public sealed class EvidenceModule : IModule
             context.Transaction.Signer, context.Block.Height, context.Block.TimeMs, context.Transaction.Id);
         context.Set(key, record.Encode());
         context.Emit("evidence.recorded", new EventAttribute("hash", request.DocumentHash.ToString()));
-        return ActionOutcome.Ok(ToJson(record, firstRecord: true));
+        // The recorder knows what it sent; the receipt adds only what the chain decided, keeping receipts small.
+        return ActionOutcome.Ok(System.Text.Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{{\"firstRecord\":true,\"height\":{record.Height},\"time\":\"{record.Time}\"}}")));
     }
 
     private static byte[] ToJson(EvidenceRecord record, bool firstRecord)
