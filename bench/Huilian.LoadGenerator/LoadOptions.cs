@@ -30,6 +30,9 @@ public sealed class LoadOptions
     /// <summary>How long to measure the machine's signature-verification rate.</summary>
     public TimeSpan CeilingMeasurement { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Evidence records to commit before warming up, to measure at a given state size.</summary>
+    public long Preload { get; init; }
+
     /// <summary>How long to wait for transactions still in flight when the run ends.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -48,6 +48,11 @@ public sealed class LoadRun(LoadOptions options)
             progress?.Report(new LoadProgress("Registering client keys", 0, 0, 0, 0, 0));
             var clients = await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
 
+            if (options.Preload > 0)
+            {
+                await Preload(apis, tracker, clients, suite, chainId, progress, cancellationToken);
+            }
+
             var clock = Stopwatch.StartNew();
             var warmupEnd = Stopwatch.GetTimestamp() + ToTicks(options.Warmup);
             var measureEnd = warmupEnd + ToTicks(options.Duration);
@@ -168,7 +173,6 @@ public sealed class LoadRun(LoadOptions options)
     private async Task Worker(Client client, int index, NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId,
         Pacer? pacer, long warmupEnd, long measureEnd, CancellationToken stop)
     {
-        var random = new Random(index);
         var payloadHash = new byte[32];
         var inFlight = new List<Task>();
         while (!stop.IsCancellationRequested)
@@ -186,7 +190,8 @@ public sealed class LoadRun(LoadOptions options)
             var transactions = new Transaction[count];
             for (var i = 0; i < count; i++)
             {
-                random.NextBytes(payloadHash);
+                // Fresh random document hashes: runs against the same chain must not collide with earlier ones.
+                System.Security.Cryptography.RandomNumberGenerator.Fill(payloadHash);
                 transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, ++client.Nonce, expiry, "evidence", "record",
                     Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"}}"));
             }
@@ -291,6 +296,47 @@ public sealed class LoadRun(LoadOptions options)
             }
         }
         return (true, refusedOtherwise);
+    }
+
+    /// <summary>Commits <see cref="LoadOptions.Preload"/> records before the run, to measure at a given state size.</summary>
+    private async Task Preload(NodeApi[] apis, CommitTracker tracker, Client[] clients, ICryptoSuite suite, string chainId,
+        IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        const int batch = 200;
+        long committed = 0;
+        var clock = Stopwatch.StartNew();
+        var perClient = (options.Preload + clients.Length - 1) / clients.Length;
+        var tasks = clients.Select((client, index) => Task.Run(async () =>
+        {
+            var payloadHash = new byte[32];
+            for (long done = 0; done < perClient && !cancellationToken.IsCancellationRequested;)
+            {
+                var count = (int)Math.Min(batch, perClient - done);
+                var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
+                var transactions = new Transaction[count];
+                for (var i = 0; i < count; i++)
+                {
+                    System.Security.Cryptography.RandomNumberGenerator.Fill(payloadHash);
+                    transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, ++client.Nonce, expiry, "evidence", "record",
+                        Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"preload\"}}"));
+                }
+                var commits = transactions.Select(t => tracker.Track(t.Id, Stopwatch.GetTimestamp())).ToArray();
+                var (delivered, _) = await SubmitUntilAccepted(apis[index % apis.Length], tracker, transactions, cancellationToken);
+                if (!delivered)
+                {
+                    return;
+                }
+                await Task.WhenAll(commits).WaitAsync(TimeSpan.FromSeconds(300), cancellationToken);
+                done += count;
+                var total = Interlocked.Add(ref committed, count);
+                if (index == 0)
+                {
+                    progress?.Report(new LoadProgress("Preloading", clock.Elapsed.TotalSeconds, total, 0, total / clock.Elapsed.TotalSeconds, 0));
+                }
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(tasks);
+        _refusals.Clear();
     }
 
     private async Task<VerificationSummary> VerifyOnChain(NodeApi api, ulong startHeight, ulong endHeight, CancellationToken cancellationToken)

@@ -259,6 +259,10 @@ public sealed class ChainStore : IDisposable
     /// <summary>Transactions with sequence numbers in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), in order.</summary>
     public List<TransactionRecord> ReadTransactions(long first, int count)
     {
+        if (count < 0 || count > Limits.BlockTransactionsMax || first < 0)
+        {
+            throw new StorageCorruptionException($"A block claims {count} transactions from sequence {first}: the block row is damaged.");
+        }
         var records = new List<TransactionRecord>(count);
         using (var connection = OpenReader())
         {

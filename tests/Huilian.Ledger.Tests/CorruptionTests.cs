@@ -34,8 +34,13 @@ public sealed class CorruptionTests
         RestoreOpenable(fixture);
     }
 
-    [Fact]
-    public void ADamagedDatabasePageIsFound()
+    [Theory]
+    [InlineData(20)]
+    [InlineData(35)]
+    [InlineData(50)]
+    [InlineData(65)]
+    [InlineData(80)]
+    public void ADamagedDatabasePageIsFound(int percentIntoTheFile)
     {
         using var fixture = new LedgerFixture();
         fixture.CommitEvidenceBlocks(blocks: 30, perBlock: 20);
@@ -44,7 +49,8 @@ public sealed class CorruptionTests
         var path = Path.Combine(fixture.DataDirectory, "chain.db");
         var bytes = File.ReadAllBytes(path);
         // Overwrite the middle of the file with garbage: B-tree pages of the block and transaction tables.
-        for (var i = bytes.Length / 3; i < (bytes.Length / 3) + 8192; i++)
+        var start = bytes.Length * percentIntoTheFile / 100;
+        for (var i = start; i < Math.Min(bytes.Length, start + 8192); i++)
         {
             bytes[i] = 0xA5;
         }

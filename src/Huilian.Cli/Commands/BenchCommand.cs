@@ -25,10 +25,11 @@ internal static class BenchCommand
         var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
         var rate = new Option<double?>("--rate") { Description = "Open loop at this many transactions per second (default: closed loop)." };
         var output = new Option<string>("--out") { Description = "Report path prefix (.json, .md and .svg are added).", DefaultValueFactory = _ => "artifacts/bench/bench" };
+        var preload = new Option<long>("--preload") { Description = "Evidence records to commit before the run (to measure at a state size).", DefaultValueFactory = _ => 0 };
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, clients, batch, duration, warmup, rate, output, ceilingSeconds,
+            nodes, network, directory, key, passwordFile, workload, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -52,6 +53,7 @@ internal static class BenchCommand
                 Warmup = TimeSpan.FromSeconds(parse.GetValue(warmup)),
                 Rate = parse.GetValue(rate),
                 CeilingMeasurement = TimeSpan.FromSeconds(parse.GetValue(ceilingSeconds)),
+                Preload = parse.GetValue(preload),
             };
             var progress = new InlineProgress(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{p.ElapsedSeconds,6:F1} s] {p.Phase,-12} committed {p.Committed,9}  refused {p.Refused,6}  {p.RecentRatePerSecond,8:F0} tx/s  p99 {p.RecentP99Ms,7:F1} ms")));

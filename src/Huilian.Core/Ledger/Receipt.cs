@@ -41,6 +41,17 @@ public sealed record Receipt(Hash32 TransactionId, string Code, string Message, 
         return writer.ToArray();
     }
 
+    /// <summary>The transaction id an encoded receipt names, read without decoding the rest.</summary>
+    public static Hash32 ReadTransactionId(ReadOnlySpan<byte> encoded)
+    {
+        var reader = new CanonicalReader(encoded);
+        if (reader.ReadU8() != FormatVersion)
+        {
+            throw new EncodingException(EncodingErrors.UnsupportedVersion, "Unknown receipt format.");
+        }
+        return reader.ReadHash();
+    }
+
     public static Receipt Decode(ReadOnlySpan<byte> encoded)
     {
         var reader = new CanonicalReader(encoded);

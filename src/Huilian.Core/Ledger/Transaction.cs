@@ -132,6 +132,45 @@ public sealed class Transaction
         return new Transaction(copy, bodyLength, chainId, signer, nonce, expiryHeight, module, action, payload, signature, id);
     }
 
+    /// <summary>
+    /// The id of an encoded transaction, checking its structure but without materialising its fields: for checking a
+    /// stored chain, where millions of ids are recomputed.
+    /// </summary>
+    public static Hash32 ComputeId(ReadOnlySpan<byte> encoded, IHashFunction hash)
+    {
+        if (encoded.Length > Limits.TransactionBytesMax)
+        {
+            throw new EncodingException(EncodingErrors.LengthExceedsLimit, "The transaction is above the size limit.");
+        }
+        var reader = new CanonicalReader(encoded);
+        if (reader.ReadU8() != FormatVersion)
+        {
+            throw new EncodingException(EncodingErrors.UnsupportedVersion, "Unknown transaction format.");
+        }
+        _ = reader.ReadBytes(Limits.ChainIdLengthMax, "chainId");
+        _ = reader.ReadBytes(Limits.PublicKeyLengthMax, "signer");
+        _ = reader.ReadU64();
+        _ = reader.ReadU64();
+        _ = reader.ReadBytes(Limits.IdentifierLengthMax, "module");
+        _ = reader.ReadBytes(Limits.IdentifierLengthMax, "action");
+        _ = reader.ReadBytes(Limits.PayloadBytesMax, "payload");
+        var bodyLength = reader.Position;
+        _ = reader.ReadBytes(Limits.SignatureLengthMax, "signature");
+        reader.End();
+        var length = SigningDomain.Length + bodyLength;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            SigningDomain.CopyTo(buffer, 0);
+            encoded[..bodyLength].CopyTo(buffer.AsSpan(SigningDomain.Length));
+            return hash.Hash(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static void ValidateBody(ReadOnlySpan<byte> body)
     {
         // Decoding the body with an empty signature appended checks every field against its bound.

@@ -21,6 +21,7 @@ public sealed class NodeMetrics
     public long MempoolTransactions;
     public long MempoolBytes;
     public long HttpRequests;
+    public long StateEntries;
 
     public Histogram BlockCommitSeconds { get; } = new(LatencyBucketsSeconds);
 
@@ -44,6 +45,11 @@ public sealed class NodeMetrics
         Gauge(text, "huilian_height", "Height of the newest committed block.", Interlocked.Read(ref Height));
         Gauge(text, "huilian_mempool_transactions", "Transactions waiting for a block.", Interlocked.Read(ref MempoolTransactions));
         Gauge(text, "huilian_mempool_bytes", "Bytes of transactions waiting for a block.", Interlocked.Read(ref MempoolBytes));
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(text, "huilian_process_working_set_bytes", "Resident memory of the node process.", Environment.WorkingSet);
+        Gauge(text, "huilian_gc_heap_bytes", "Managed heap size after the last collection.", gc.HeapSizeBytes);
+        Gauge(text, "huilian_gc_committed_bytes", "Memory the garbage collector has committed.", gc.TotalCommittedBytes);
+        Gauge(text, "huilian_state_entries", "State entries at the newest height.", Interlocked.Read(ref StateEntries));
         text.Append("# HELP huilian_transactions_admitted_total Transactions submitted to this node, by outcome.\n");
         text.Append("# TYPE huilian_transactions_admitted_total counter\n");
         lock (_gate)

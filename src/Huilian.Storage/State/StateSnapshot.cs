@@ -113,10 +113,11 @@ public sealed class StateSnapshot : IStateReader
     public static StateSnapshot FromSortedEntries(IHashFunction hash, IReadOnlyList<StateEntry> entries, ulong height)
     {
         var leaves = new StateLeaf[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
+        // Hashing dominates loading a snapshot; leaves are independent, so every core takes a share.
+        Parallel.For(0, entries.Count, i => leaves[i] = StateTreeBuilder.MakeLeaf(hash, entries[i].Key, entries[i].Value, entries[i].Version));
+        for (var i = 1; i < leaves.Length; i++)
         {
-            leaves[i] = StateTreeBuilder.MakeLeaf(hash, entries[i].Key, entries[i].Value, entries[i].Version);
-            if (i > 0 && leaves[i - 1].Path >= leaves[i].Path)
+            if (leaves[i - 1].Path >= leaves[i].Path)
             {
                 throw new StorageCorruptionException($"Snapshot entries are not in path order at entry {i}.");
             }
@@ -125,27 +126,46 @@ public sealed class StateSnapshot : IStateReader
         return new StateSnapshot(hash, root, height, leaves.Length);
     }
 
-    private static StateNode? BuildSorted(IHashFunction hash, ReadOnlySpan<StateLeaf> leaves, int depth)
+    private const int ParallelSubtreeLeavesMin = 50_000;
+    private const int ParallelDepthMax = 3;
+
+    private static StateNode? BuildSorted(IHashFunction hash, StateLeaf[] leaves, int depth) =>
+        BuildSorted(hash, leaves, 0, leaves.Length, depth);
+
+    private static StateNode? BuildSorted(IHashFunction hash, StateLeaf[] leaves, int start, int end, int depth)
     {
-        if (leaves.Length == 0)
+        var count = end - start;
+        if (count == 0)
         {
             return null;
         }
-        if (leaves.Length == 1)
+        if (count == 1)
         {
-            return leaves[0];
+            return leaves[start];
         }
-        var split = 0;
-        while (split < leaves.Length && leaves[split].Path.Bit(depth) == 0)
+        var split = start;
+        while (split < end && leaves[split].Path.Bit(depth) == 0)
         {
             split++;
         }
-        var branch = new StateBranch
+        StateNode? left;
+        StateNode? right;
+        if (count >= ParallelSubtreeLeavesMin && depth < ParallelDepthMax)
         {
-            Left = BuildSorted(hash, leaves[..split], depth + 1),
-            Right = BuildSorted(hash, leaves[split..], depth + 1),
-        };
-        branch.Hash = StateHashing.NodeHash(hash, branch.Left?.Hash ?? Hash32.Zero, branch.Right?.Hash ?? Hash32.Zero);
+            StateNode? leftResult = null;
+            StateNode? rightResult = null;
+            Parallel.Invoke(
+                () => leftResult = BuildSorted(hash, leaves, start, split, depth + 1),
+                () => rightResult = BuildSorted(hash, leaves, split, end, depth + 1));
+            (left, right) = (leftResult, rightResult);
+        }
+        else
+        {
+            left = BuildSorted(hash, leaves, start, split, depth + 1);
+            right = BuildSorted(hash, leaves, split, end, depth + 1);
+        }
+        var branch = new StateBranch { Left = left, Right = right };
+        branch.Hash = StateHashing.NodeHash(hash, left?.Hash ?? Hash32.Zero, right?.Hash ?? Hash32.Zero);
         return branch;
     }
 
