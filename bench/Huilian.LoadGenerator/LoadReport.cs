@@ -29,6 +29,11 @@ public sealed class LoadReport
 
     public required ulong EndHeight { get; init; }
 
+    /// <summary>State entries when measurement began and when the run ended: the state size the figures hold for.</summary>
+    public required long StateEntriesAtStart { get; init; }
+
+    public required long StateEntriesAtEnd { get; init; }
+
     public required long Submitted { get; init; }
 
     public required long Committed { get; init; }

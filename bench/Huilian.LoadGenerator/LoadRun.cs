@@ -53,6 +53,7 @@ public sealed class LoadRun(LoadOptions options)
                 await Preload(apis, tracker, clients, suite, chainId, progress, cancellationToken);
             }
 
+            var entriesAtStart = (await apis[0].Get("/v1/status", cancellationToken)).GetProperty("stateEntries").GetInt64();
             var clock = Stopwatch.StartNew();
             var warmupEnd = Stopwatch.GetTimestamp() + ToTicks(options.Warmup);
             var measureEnd = warmupEnd + ToTicks(options.Duration);
@@ -93,6 +94,7 @@ public sealed class LoadRun(LoadOptions options)
             await reporter;
 
             var endHeight = tracker.LatestHeight;
+            var entriesAtEnd = (await apis[0].Get("/v1/status", cancellationToken)).GetProperty("stateEntries").GetInt64();
             progress?.Report(new LoadProgress("Checking acknowledged transactions on chain", clock.Elapsed.TotalSeconds, Interlocked.Read(ref _committed), 0, 0, 0));
             var verification = await VerifyOnChain(apis[0], startHeight, endHeight, cancellationToken);
 
@@ -114,6 +116,8 @@ public sealed class LoadRun(LoadOptions options)
                 Validators = validators,
                 StartHeight = startHeight,
                 EndHeight = endHeight,
+                StateEntriesAtStart = entriesAtStart,
+                StateEntriesAtEnd = entriesAtEnd,
                 Submitted = Interlocked.Read(ref _submitted),
                 Committed = Interlocked.Read(ref _committed),
                 CommittedPerSecond = committedPerSecond,
