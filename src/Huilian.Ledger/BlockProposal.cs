@@ -12,9 +12,10 @@ namespace Huilian.Ledger;
 public sealed class BlockProposal
 {
     internal BlockProposal(BlockHeader header, Hash32 hash, IReadOnlyList<Transaction> transactions, IReadOnlyList<Receipt> receipts,
-        IReadOnlyList<StateWrite> writes, StateSnapshot state)
+        IReadOnlyList<StateWrite> writes, StateSnapshot state, IReadOnlyList<DuplicateVoteEvidence> evidence)
     {
         Header = header;
+        Evidence = evidence;
         Hash = hash;
         Transactions = transactions;
         Receipts = receipts;
@@ -30,6 +31,9 @@ public sealed class BlockProposal
 
     public IReadOnlyList<Receipt> Receipts { get; }
 
+    /// <summary>Equivocation evidence the block records, applied before its transactions.</summary>
+    public IReadOnlyList<DuplicateVoteEvidence> Evidence { get; }
+
     public IReadOnlyList<StateWrite> Writes { get; }
 
     public StateSnapshot State { get; }
@@ -38,7 +42,8 @@ public sealed class BlockProposal
 }
 
 /// <summary>A committed block as the ledger hands it to listeners (the mempool, the API's waiters, metrics).</summary>
-public sealed record CommittedBlock(BlockHeader Header, Hash32 Hash, CommitCertificate Commit, IReadOnlyList<Transaction> Transactions, IReadOnlyList<Receipt> Receipts, long FirstSequence);
+public sealed record CommittedBlock(BlockHeader Header, Hash32 Hash, CommitCertificate Commit, IReadOnlyList<Transaction> Transactions,
+    IReadOnlyList<Receipt> Receipts, long FirstSequence, IReadOnlyList<DuplicateVoteEvidence> Evidence);
 
 /// <summary>The newest committed block, swapped atomically on each commit.</summary>
 public sealed record ChainHead(BlockHeader? Header, Hash32 Hash, ulong Height, long TimeMs, long TransactionCount)

@@ -20,6 +20,9 @@ public sealed class ChainOptions
 
     /// <summary>Snapshot files kept on disk.</summary>
     public int SnapshotsKept { get; init; } = 2;
+
+    /// <summary>Fsync every commit. Only the simulator turns this off (its crashes are of processes, not machines).</summary>
+    public bool Durable { get; init; } = true;
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public sealed class Chain : IDisposable
     private readonly ConcurrentDictionary<Hash32, ulong> _blockIndex = new();
     private readonly ConcurrentDictionary<ulong, StateSnapshot> _recentStates = new();
     private readonly Lock _commitGate = new();
+    private readonly List<(ulong Height, DuplicateVoteEvidence Evidence)> _misbehavior = [];
     private volatile ChainHead _head;
     private volatile StateSnapshot _state;
     private long _writesSinceSnapshot;
@@ -70,7 +74,7 @@ public sealed class Chain : IDisposable
     public static Chain Open(ChainSetup setup, string dataDirectory, ChainOptions? options = null, IProgress<ChainCheckProgress>? progress = null)
     {
         options ??= new ChainOptions();
-        var store = ChainStore.Open(dataDirectory);
+        var store = ChainStore.Open(dataDirectory, options.Durable);
         try
         {
             BindToGenesis(store, setup);
@@ -87,6 +91,7 @@ public sealed class Chain : IDisposable
                 chain._blockIndex[hash] = height;
             }
             chain._recentStates[result.State.Height] = result.State;
+            chain._misbehavior.AddRange(result.Misbehavior);
             chain._writesSinceSnapshot = result.WritesSinceSnapshot;
             return chain;
         }
@@ -120,13 +125,22 @@ public sealed class Chain : IDisposable
     /// Executes candidate transactions, in order, into a block on top of the head. A candidate that may not be
     /// included (nonce, expiry, a full block...) is skipped and reported through <paramref name="skipped"/>.
     /// </summary>
-    public BlockProposal BuildBlock(IEnumerable<Transaction> candidates, long timeMs, byte[] proposer, Action<Transaction, Refusal>? skipped = null)
+    public BlockProposal BuildBlock(IEnumerable<Transaction> candidates, long timeMs, byte[] proposer, Action<Transaction, Refusal>? skipped = null,
+        IEnumerable<DuplicateVoteEvidence>? evidence = null)
     {
         var head = _head;
         var baseState = _state;
         var height = checked(head.Height + 1);
         var time = Math.Max(timeMs, checked(head.TimeMs + 1));
         var execution = Setup.Engine.BeginBlock(new BlockContext(Setup.ChainId, height, time, proposer), baseState);
+        foreach (var item in evidence ?? [])
+        {
+            // Evidence that is invalid, too old or already recorded is simply left out of a block we build.
+            if (CheckEvidence(item, height) is null)
+            {
+                execution.ApplyEvidence(item);
+            }
+        }
         foreach (var transaction in candidates)
         {
             if (execution.IsFullFor(transaction))
@@ -146,12 +160,22 @@ public sealed class Chain : IDisposable
     /// Re-executes a block proposed by someone else and checks that it matches its header. Returns the proposal
     /// ready to commit, or the refusal. Signatures must already be verified by the caller.
     /// </summary>
-    public BlockProposal ReplayBlock(BlockHeader header, IReadOnlyList<Transaction> transactions, out Refusal? refusal)
+    public BlockProposal ReplayBlock(BlockHeader header, IReadOnlyList<Transaction> transactions, out Refusal? refusal,
+        IReadOnlyList<DuplicateVoteEvidence>? evidence = null)
     {
         var head = _head;
         var baseState = _state;
         refusal = CheckHeaderAgainstHead(header, head);
         var execution = Setup.Engine.BeginBlock(new BlockContext(Setup.ChainId, header.Height, header.TimeMs, header.Proposer), baseState);
+        foreach (var item in refusal is null ? evidence ?? [] : [])
+        {
+            refusal = CheckEvidence(item, header.Height) ?? execution.ApplyEvidence(item);
+            if (refusal is not null)
+            {
+                refusal = new Refusal("BlockHasInvalidEvidence", $"The block's evidence is not acceptable: {refusal.Message}");
+                break;
+            }
+        }
         if (refusal is null)
         {
             foreach (var transaction in transactions)
@@ -170,6 +194,23 @@ public sealed class Chain : IDisposable
             refusal = new Refusal("BlockRootsMismatch", "Executing the block gives different roots than its header states.");
         }
         return proposal;
+    }
+
+    /// <summary>Evidence older than this many blocks is no longer accepted.</summary>
+    public const ulong EvidenceAgeBlocksMax = 100_000;
+
+    /// <summary>Null when <paramref name="evidence"/> may be recorded by the block at <paramref name="height"/>.</summary>
+    public Refusal? CheckEvidence(DuplicateVoteEvidence evidence, ulong height)
+    {
+        if (!evidence.IsValid(Setup.ChainId, Setup.Validators, Setup.Suite.Signatures))
+        {
+            return new Refusal("EvidenceInvalid", "The two votes do not conflict, or a signature does not verify.");
+        }
+        if (evidence.First.Height > height || height - evidence.First.Height > EvidenceAgeBlocksMax)
+        {
+            return new Refusal("EvidenceOutOfRange", $"Evidence from height {evidence.First.Height} cannot be recorded at height {height}.");
+        }
+        return null;
     }
 
     private Refusal? CheckHeaderAgainstHead(BlockHeader header, ChainHead head)
@@ -193,6 +234,7 @@ public sealed class Chain : IDisposable
     {
         var transactions = execution.Transactions.ToArray();
         var receipts = execution.Receipts.ToArray();
+        var evidence = execution.Evidence.ToArray();
         var writes = execution.WriteSet();
         var builder = baseState.ToBuilder(execution.Block.Height);
         builder.Apply(writes);
@@ -206,9 +248,10 @@ public sealed class Chain : IDisposable
             TransactionRoot(transactions),
             state.Root,
             ReceiptRoot(receipts),
+            EvidenceList.Root(Setup.Hash, evidence),
             proposer,
             Setup.Validators.Hash);
-        return new BlockProposal(header, header.ComputeHash(Setup.Hash), transactions, receipts, writes, state);
+        return new BlockProposal(header, header.ComputeHash(Setup.Hash), transactions, receipts, writes, state, evidence);
     }
 
     public Hash32 TransactionRoot(IReadOnlyList<Transaction> transactions)
@@ -258,7 +301,7 @@ public sealed class Chain : IDisposable
                 records[i] = new TransactionRecord(firstSequence + i, proposal.Height, i, transaction.Id, transaction.EncodedArray, proposal.Receipts[i].Encode());
             }
             var block = new BlockRecord(proposal.Height, proposal.Hash, proposal.Header.Encode(), commit.Encode(),
-                WriteSetEncoding.Encode(proposal.Writes), firstSequence, records.Length);
+                WriteSetEncoding.Encode(proposal.Writes), firstSequence, records.Length, EvidenceList.Encode(proposal.Evidence));
             _store.Append(new BlockWrite(block, records));
 
             for (var i = 0; i < records.Length; i++)
@@ -276,7 +319,11 @@ public sealed class Chain : IDisposable
             _writesSinceSnapshot += proposal.Writes.Count;
             MaybeSnapshot(proposal.State);
 
-            var committed = new CommittedBlock(proposal.Header, proposal.Hash, commit, proposal.Transactions, proposal.Receipts, firstSequence);
+            foreach (var item in proposal.Evidence)
+            {
+                _misbehavior.Add((proposal.Height, item));
+            }
+            var committed = new CommittedBlock(proposal.Header, proposal.Hash, commit, proposal.Transactions, proposal.Receipts, firstSequence, proposal.Evidence);
             Committed?.Invoke(committed);
             return committed;
         }
@@ -303,6 +350,18 @@ public sealed class Chain : IDisposable
         _snapshots.Write(_state);
         _snapshots.Prune(_options.SnapshotsKept);
         _writesSinceSnapshot = 0;
+    }
+
+    /// <summary>Every equivocation recorded on chain, with the height of the block that recorded it.</summary>
+    public IReadOnlyList<(ulong Height, DuplicateVoteEvidence Evidence)> Misbehavior
+    {
+        get
+        {
+            lock (_commitGate)
+            {
+                return _misbehavior.ToArray();
+            }
+        }
     }
 
     public bool ContainsTransaction(in Hash32 id) => _transactionIndex.ContainsKey(id);

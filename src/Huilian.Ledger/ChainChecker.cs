@@ -27,7 +27,8 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         StateSnapshot State,
         List<(Hash32 Id, long Sequence)> TransactionIndex,
         List<(Hash32 Hash, ulong Height)> BlockIndex,
-        long WritesSinceSnapshot);
+        long WritesSinceSnapshot,
+        List<(ulong Height, DuplicateVoteEvidence Evidence)> Misbehavior);
 
     public Result CheckAndRecover()
     {
@@ -49,6 +50,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
             BlockHeader? lastHeader = null;
             var transactionIndex = new List<(Hash32, long)>();
             var blockIndex = new List<(Hash32, ulong)>();
+            var misbehavior = new List<(ulong, DuplicateVoteEvidence)>();
             var reportEvery = Math.Max(1UL, targetHeight / 200);
 
             foreach (var (block, records) in ReadAhead(targetHeight))
@@ -67,6 +69,10 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                 }
                 CheckTransactions(block, header, records, transactionIndex);
                 CheckCommit(block);
+                foreach (var item in CheckEvidence(block, header))
+                {
+                    misbehavior.Add((block.Height, item));
+                }
 
                 if (block.Height == snapshotHeight)
                 {
@@ -108,7 +114,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                 throw Broken(targetHeight, "TransactionCountMismatch", "the store holds transactions that no block accounts for.");
             }
             var head = new ChainHead(lastHeader, previousHash, targetHeight, previousTime, transactionCount);
-            return new Result(head, state ?? GenesisState(), transactionIndex, blockIndex, writesSinceSnapshot);
+            return new Result(head, state ?? GenesisState(), transactionIndex, blockIndex, writesSinceSnapshot, misbehavior);
         }
         catch (SqliteException exception)
         {
@@ -284,6 +290,26 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
             transactionIndex.Add((record.Id, record.Sequence));
         }
     }
+
+    private static DuplicateVoteEvidence[] CheckEvidence(BlockRecord block, BlockHeader header, Core.Crypto.IHashFunction hash)
+    {
+        DuplicateVoteEvidence[] evidence;
+        try
+        {
+            evidence = EvidenceList.Decode(block.Evidence);
+        }
+        catch (EncodingException exception)
+        {
+            throw Broken(block.Height, "EvidenceUnreadable", $"the block's evidence cannot be decoded ({exception.Message}).");
+        }
+        if (EvidenceList.Root(hash, evidence) != header.EvidenceRoot)
+        {
+            throw Broken(block.Height, "EvidenceRootMismatch", "the stored evidence does not hash to the header's evidence root.");
+        }
+        return evidence;
+    }
+
+    private DuplicateVoteEvidence[] CheckEvidence(BlockRecord block, BlockHeader header) => CheckEvidence(block, header, setup.Hash);
 
     private void CheckCommit(BlockRecord block)
     {

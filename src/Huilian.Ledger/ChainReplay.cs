@@ -30,6 +30,13 @@ public static class ChainReplay
             var header = BlockHeader.Decode(block.Header);
             var records = store.ReadTransactions(block.FirstTransaction, block.TransactionCount);
             var execution = setup.Engine.BeginBlock(new BlockContext(setup.ChainId, header.Height, header.TimeMs, header.Proposer), state);
+            foreach (var item in EvidenceList.Decode(block.Evidence))
+            {
+                if (!item.IsValid(setup.ChainId, setup.Validators, setup.Suite.Signatures) || execution.ApplyEvidence(item) is not null)
+                {
+                    throw new ChainCorruptionException(block.Height, "EvidenceInvalid", "the block records evidence that does not hold on replay.");
+                }
+            }
             for (var i = 0; i < records.Count; i++)
             {
                 var transaction = Transaction.Decode(records[i].Transaction, setup.Hash);

@@ -11,7 +11,8 @@ public sealed record BlockRecord(
     byte[] Commit,
     byte[] Writes,
     long FirstTransaction,
-    int TransactionCount);
+    int TransactionCount,
+    byte[] Evidence);
 
 /// <summary>A committed transaction as stored, with its receipt and position.</summary>
 public sealed record TransactionRecord(long Sequence, ulong Height, int Index, Hash32 Id, byte[] Transaction, byte[] Receipt);
@@ -48,7 +49,11 @@ public sealed class ChainStore : IDisposable
     public string Path { get; }
 
     /// <summary>Opens or creates the store in <paramref name="directory"/>.</summary>
-    public static ChainStore Open(string directory)
+    /// <param name="durable">
+    /// False only for the simulator, whose crashes are of the process and never of the machine: commits then skip
+    /// the fsync. A node always opens its store durable.
+    /// </param>
+    public static ChainStore Open(string directory, bool durable = true)
     {
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, FileName);
@@ -62,7 +67,7 @@ public sealed class ChainStore : IDisposable
         {
             connection.Open();
             Execute(connection, "PRAGMA journal_mode=WAL");
-            Execute(connection, "PRAGMA synchronous=FULL");
+            Execute(connection, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
             Execute(connection, "PRAGMA cache_size=-65536");
             Execute(connection, "PRAGMA foreign_keys=OFF");
             Execute(connection, """
@@ -74,7 +79,8 @@ public sealed class ChainStore : IDisposable
                     commit_cert BLOB NOT NULL,
                     writes BLOB NOT NULL,
                     first_tx INTEGER NOT NULL,
-                    tx_count INTEGER NOT NULL);
+                    tx_count INTEGER NOT NULL,
+                    evidence BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS txs(
                     seq INTEGER PRIMARY KEY,
                     height INTEGER NOT NULL,
@@ -164,7 +170,7 @@ public sealed class ChainStore : IDisposable
             using (var command = _connection.CreateCommand())
             {
                 command.Transaction = transaction;
-                command.CommandText = "INSERT INTO blocks(height, hash, header, commit_cert, writes, first_tx, tx_count) VALUES($h, $hash, $header, $commit, $writes, $first, $count)";
+                command.CommandText = "INSERT INTO blocks(height, hash, header, commit_cert, writes, first_tx, tx_count, evidence) VALUES($h, $hash, $header, $commit, $writes, $first, $count, $evidence)";
                 command.Parameters.AddWithValue("$h", checked((long)write.Block.Height));
                 command.Parameters.AddWithValue("$hash", write.Block.Hash.ToArray());
                 command.Parameters.AddWithValue("$header", write.Block.Header);
@@ -172,6 +178,7 @@ public sealed class ChainStore : IDisposable
                 command.Parameters.AddWithValue("$writes", write.Block.Writes);
                 command.Parameters.AddWithValue("$first", write.Block.FirstTransaction);
                 command.Parameters.AddWithValue("$count", write.Block.TransactionCount);
+                command.Parameters.AddWithValue("$evidence", write.Block.Evidence);
                 command.ExecuteNonQuery();
             }
             using (var command = _connection.CreateCommand())
@@ -205,7 +212,7 @@ public sealed class ChainStore : IDisposable
         using (var connection = OpenReader())
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count FROM blocks WHERE height = $h";
+            command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count, evidence FROM blocks WHERE height = $h";
             command.Parameters.AddWithValue("$h", checked((long)height));
             using var reader = command.ExecuteReader();
             return reader.Read() ? ReadBlockRow(reader) : null;
@@ -222,7 +229,7 @@ public sealed class ChainStore : IDisposable
             using (var connection = OpenReader())
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count FROM blocks WHERE height >= $from AND height <= $to ORDER BY height LIMIT $limit";
+                command.CommandText = "SELECT height, hash, header, commit_cert, writes, first_tx, tx_count, evidence FROM blocks WHERE height >= $from AND height <= $to ORDER BY height LIMIT $limit";
                 command.Parameters.AddWithValue("$from", checked((long)next));
                 command.Parameters.AddWithValue("$to", checked((long)toHeight));
                 command.Parameters.AddWithValue("$limit", pageSize);
@@ -383,7 +390,8 @@ public sealed class ChainStore : IDisposable
         (byte[])reader.GetValue(3),
         (byte[])reader.GetValue(4),
         reader.GetInt64(5),
-        reader.GetInt32(6));
+        reader.GetInt32(6),
+        (byte[])reader.GetValue(7));
 
     private static TransactionRecord ReadTransactionRow(SqliteDataReader reader) => new(
         reader.GetInt64(0),

@@ -148,7 +148,7 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
-    public void TwoDifferentVotesFromOneValidatorAreReportedOnceAndCountedOnce()
+    public void TwoDifferentVotesFromOneValidatorAreReportedAndEachCountsForItsOwnValue()
     {
         var harness = new MachineHarness(4);
         harness.StartAll(1);
@@ -160,7 +160,45 @@ public sealed class TendermintMachineTests
         var report = Assert.Single(machine.Handle(new VoteInput(b)).OfType<ReportEquivocation>());
         Assert.Equal(report.Evidence.Canonical(), new DuplicateVoteEvidence(b, a).Canonical());
         Assert.Empty(machine.Handle(new VoteInput(a)).OfType<ReportEquivocation>());
-        Assert.Equal(10UL, machine.Votes(0, VoteType.Prevote)!.AnyPower);
+        var prevotes = machine.Votes(0, VoteType.Prevote)!;
+        // Algorithm 1 counts distinct senders of each message: the equivocator counts once for each value it
+        // signed, and once among those who voted at all.
+        Assert.Equal(10UL, prevotes.AnyPower);
+        Assert.Equal(10UL, prevotes.PowerFor(a.BlockHash));
+        Assert.Equal(10UL, prevotes.PowerFor(b.BlockHash));
+        // Beyond the kept number of values, equivocation is still reported but no longer counted.
+        for (var i = 0; i < VoteSet.ValuesPerValidatorMax; i++)
+        {
+            machine.Handle(new VoteInput(a with { BlockHash = MachineHarness.HashOf(7, 7, (int)i), Signature = [3] }));
+        }
+        Assert.Equal(VoteSet.ValuesPerValidatorMax, prevotes.All().Count());
+    }
+
+    [Fact]
+    public void AProofOfLockCountsAnEquivocatorsVoteForTheLockedValue()
+    {
+        // Validator 0 sees only validators 0 and 2 prevote the block in round 0 (1 prevotes nil, and equivocating 3
+        // sent it nil): no quorum, no lock. Another validator saw 3's vote for the block and locked. When the block is
+        // re-proposed with valid round 0 and 3's vote for it arrives as part of the proof of lock, line 28 fires.
+        var harness = new MachineHarness(4);
+        harness.StartAll(1);
+        harness.DropAll((_, _) => true);
+        var machine = harness.Machines[0];
+        var block = MachineHarness.HashOf(1, 0, 1);
+        machine.Handle(new ProposalInput(new Proposal(1, 0, -1, block, 1, [1]), true));
+        foreach (var (validator, hash) in new[] { (0u, block), (1u, Hash32.Zero), (2u, block), (3u, Hash32.Zero) })
+        {
+            machine.Handle(new VoteInput(new Vote(VoteType.Prevote, 1, 0, hash, validator, [1])));
+        }
+        Assert.Equal(-1, machine.LockedRound);
+        machine.Handle(new TimeoutInput(TimeoutKind.Precommit, 1, 0));
+        Assert.Equal(1U, machine.Round);
+        machine.Handle(new ProposalInput(new Proposal(1, 1, 0, block, 2, [1]), true));
+        Assert.Equal(Step.Propose, machine.Step);
+        var actions = machine.Handle(new VoteInput(new Vote(VoteType.Prevote, 1, 0, block, 3, [2])));
+        Assert.Contains(actions.OfType<ReportEquivocation>(), _ => true);
+        var prevote = Assert.Single(actions.OfType<SignVote>());
+        Assert.Equal((VoteType.Prevote, 1U, block), (prevote.Vote.Type, prevote.Vote.Round, prevote.Vote.BlockHash));
     }
 
     [Fact]

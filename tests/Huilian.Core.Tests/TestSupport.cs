@@ -125,7 +125,7 @@ internal sealed class RandomValues(int seed)
 
     public BlockHeader Header() => new(
         Identifier(Limits.ChainIdLengthMax), U64(), Hash(), I64(), (uint)Random.Next(Limits.BlockTransactionsMax + 1),
-        Hash(), Hash(), Hash(), BytesUpTo(Limits.PublicKeyLengthMax), Hash());
+        Hash(), Hash(), Hash(), Hash(), BytesUpTo(Limits.PublicKeyLengthMax), Hash());
 
     public Receipt Receipt()
     {

@@ -31,7 +31,7 @@ public sealed class ChainStoreTests : IDisposable
         var transactions = Enumerable.Range(0, count).Select(i => new TransactionRecord(
             first + i, height, i, HashOf($"tx {first + i}"), Support.RandomBytes(random, 1, 300), Support.RandomBytes(random, 1, 100))).ToList();
         var block = new BlockRecord(height, HashOf($"block {height}"), Support.RandomBytes(random, 100, 300), Support.RandomBytes(random, 50, 150),
-            Support.RandomBytes(random, 0, 200), first, count);
+            Support.RandomBytes(random, 0, 200), first, count, Support.RandomBytes(random, 0, 100));
         return new BlockWrite(block, transactions);
     }
 
@@ -45,6 +45,7 @@ public sealed class ChainStoreTests : IDisposable
         Assert.Equal(expected.Writes, actual.Writes);
         Assert.Equal(expected.FirstTransaction, actual.FirstTransaction);
         Assert.Equal(expected.TransactionCount, actual.TransactionCount);
+        Assert.Equal(expected.Evidence, actual.Evidence);
     }
 
     private static void AssertTransaction(TransactionRecord expected, TransactionRecord? actual)

@@ -165,10 +165,9 @@ public sealed class TendermintMachine
         var state = RoundAt(vote.Round);
         var votes = vote.Type == VoteType.Prevote ? state.Prevotes : state.Precommits;
         var result = votes.Add(vote, out var conflicting);
-        if (result == VoteSet.AddResult.Conflict)
+        if (result is VoteSet.AddResult.Conflict or VoteSet.AddResult.ConflictIgnored)
         {
             Emit(new ReportEquivocation(new DuplicateVoteEvidence(conflicting!, vote).Canonical()));
-            return;
         }
         if (result == VoteSet.AddResult.Added)
         {

@@ -6,6 +6,7 @@ namespace Huilian.Core.Ledger;
 /// <summary>
 /// What a block commits to. <see cref="StateRoot"/> and <see cref="ReceiptRoot"/> are the results of executing
 /// this block's transactions on the state after the previous block, so a proof about height H needs only header H.
+/// <see cref="EvidenceRoot"/> commits to the equivocation evidence the block records.
 /// </summary>
 public sealed record BlockHeader(
     string ChainId,
@@ -16,6 +17,7 @@ public sealed record BlockHeader(
     Hash32 TransactionRoot,
     Hash32 StateRoot,
     Hash32 ReceiptRoot,
+    Hash32 EvidenceRoot,
     byte[] Proposer,
     Hash32 ValidatorSetHash)
 {
@@ -33,6 +35,7 @@ public sealed record BlockHeader(
         writer.WriteHash(TransactionRoot);
         writer.WriteHash(StateRoot);
         writer.WriteHash(ReceiptRoot);
+        writer.WriteHash(EvidenceRoot);
         writer.WriteBytes(Proposer);
         writer.WriteHash(ValidatorSetHash);
         return writer.ToArray();
@@ -54,6 +57,7 @@ public sealed record BlockHeader(
             reader.ReadHash(),
             reader.ReadI64(),
             reader.ReadU32(),
+            reader.ReadHash(),
             reader.ReadHash(),
             reader.ReadHash(),
             reader.ReadHash(),

@@ -188,6 +188,7 @@ public sealed class BlockExecution
     private readonly StateOverlay _state;
     private readonly List<Transaction> _transactions = [];
     private readonly List<Receipt> _receipts = [];
+    private readonly List<DuplicateVoteEvidence> _evidence = [];
     private long _bytes;
 
     internal BlockExecution(ExecutionEngine engine, BlockContext block, IStateReader baseState)
@@ -202,6 +203,34 @@ public sealed class BlockExecution
     public IReadOnlyList<Transaction> Transactions => _transactions;
 
     public IReadOnlyList<Receipt> Receipts => _receipts;
+
+    /// <summary>Equivocation evidence recorded by this block.</summary>
+    public IReadOnlyList<DuplicateVoteEvidence> Evidence => _evidence;
+
+    /// <summary>
+    /// Records equivocation evidence the ledger has already checked (both signatures, same slot, a validator of the
+    /// chain). Refused when the same misbehaviour is already recorded or the block holds the maximum of evidence.
+    /// Evidence is applied before any transaction of the block.
+    /// </summary>
+    public Refusal? ApplyEvidence(DuplicateVoteEvidence evidence)
+    {
+        if (_transactions.Count > 0)
+        {
+            throw new InvalidOperationException("Evidence is applied before the block's transactions.");
+        }
+        if (_evidence.Count >= EvidenceList.PerBlockMax)
+        {
+            return new Refusal("EvidenceFull", "The block holds the maximum of evidence.");
+        }
+        var key = Misbehavior.Key(evidence.First);
+        if (_state.Get(key) is not null)
+        {
+            return new Refusal("EvidenceAlreadyRecorded", "This misbehaviour is already recorded.");
+        }
+        _state.Set(key, Misbehavior.Encode(evidence, Block.Height));
+        _evidence.Add(evidence);
+        return null;
+    }
 
     public long Bytes => _bytes;
 

@@ -30,9 +30,10 @@ public sealed class GoldenVectorTests
     private const string HeaderHex =
         "010000000d6875696c69616e2d6c6f63616c0000000000000007111111111111111111111111111111111111111111111111111111111111" +
         "11110000019aaaac260000000002222222222222222222222222222222222222222222222222222222222222222233333333333333333333" +
-        "3333333333333333333333333333333333333333333344444444444444444444444444444444444444444444444444444444444444440000" +
-        "00410460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d" +
-        "7e9f5177a3c294d44622995555555555555555555555555555555555555555555555555555555555555555";
+        "3333333333333333333333333333333333333333333344444444444444444444444444444444444444444444444444444444444444444545" +
+        "454545454545454545454545454545454545454545454545454545454545000000410460fed4ba255a9d31c961eb74c6356d68c049b8923b" +
+        "61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d446229955555555555555555555555555" +
+        "55555555555555555555555555555555555555";
 
     private static readonly byte[] Payload = Encoding.UTF8.GetBytes("{\"hash\":\"" + new string('a', 64) + "\"}");
 
@@ -40,7 +41,7 @@ public sealed class GoldenVectorTests
 
     private static BlockHeader GoldenHeader() => new(
         "huilian-local", 7, TestKeys.Filled(0x11), 1763800000000, 2, TestKeys.Filled(0x22), TestKeys.Filled(0x33), TestKeys.Filled(0x44),
-        Hex.Decode(TestKeys.Rfc6979PublicKey), TestKeys.Filled(0x55));
+        TestKeys.Filled(0x45), Hex.Decode(TestKeys.Rfc6979PublicKey), TestKeys.Filled(0x55));
 
     [Fact]
     public void KeyHasTheRfc6979PublicKey()
@@ -125,10 +126,10 @@ public sealed class GoldenVectorTests
     public void HeaderHashesAreReproduced()
     {
         var header = GoldenHeader();
-        Assert.Equal("d336949aea6b6b11af0709a8b624483bb824f328c08e304f8412d09f64550560", header.ComputeHash(TestKeys.Sha256).ToString());
-        Assert.Equal("ac8835b03e430086992d7d31a5e120665d96bf63b76d9c65428f808c1e3433ad", header.ComputeHash(TestKeys.Sm3).ToString());
+        Assert.Equal("99b218e7db89162a0f61f136202ef7bd465d12aca321048e8cd2d69a1010ca53", header.ComputeHash(TestKeys.Sha256).ToString());
+        Assert.Equal("043deda2d6862a8f714c8f0d1d88380343f3e5a4862066f930e22d98ff3f5bee", header.ComputeHash(TestKeys.Sm3).ToString());
         byte[] preimage = [.. Encoding.ASCII.GetBytes("huilian/header/v1"), 0x00, .. Hex.Decode(HeaderHex)];
-        Assert.Equal("d336949aea6b6b11af0709a8b624483bb824f328c08e304f8412d09f64550560", Hex.Encode(SHA256.HashData(preimage)));
+        Assert.Equal("99b218e7db89162a0f61f136202ef7bd465d12aca321048e8cd2d69a1010ca53", Hex.Encode(SHA256.HashData(preimage)));
     }
 
     [Fact]

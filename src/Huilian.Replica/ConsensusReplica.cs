@@ -1,0 +1,714 @@
+using Huilian.Consensus.Tendermint;
+using Huilian.Core;
+using Huilian.Core.Codec;
+using Huilian.Core.Ledger;
+using Huilian.Execution.Host;
+using Huilian.Ledger;
+using Huilian.Replica.Wire;
+
+namespace Huilian.Replica;
+
+/// <summary>
+/// One replica of the chain: the driver around <see cref="TendermintMachine"/>. It turns peer messages into
+/// machine inputs (after checking signatures and executing proposed blocks), performs the machine's actions
+/// (signing through the <see cref="SignGuard"/>, broadcasting, scheduling timeouts, committing decided blocks),
+/// gossips what peers lack, and syncs blocks when it has fallen behind. Single-threaded: every entry point is
+/// called on one thread, one at a time; time comes only from <see cref="IReplicaEnvironment.NowMs"/>.
+/// </summary>
+public sealed class ConsensusReplica
+{
+    private const int ProposalsKeptPerHeightMax = 64;
+
+    private readonly ReplicaOptions _options;
+    private readonly Chain _chain;
+    private readonly Mempool _mempool;
+    private readonly SignGuard? _guard;
+    private readonly IReplicaEnvironment _env;
+    private readonly TendermintMachine _machine;
+    private readonly int _selfIndex;
+    private readonly Dictionary<Hash32, BlockProposal> _blocks = [];
+    private readonly Dictionary<(uint Round, Hash32 Hash), ProposalMessage> _proposalMessages = [];
+    private readonly HashSet<(VoteType, uint Round, uint Validator, Hash32 Hash)> _seenVotes = [];
+    private readonly List<(string Peer, WireMessage Message)> _future = [];
+    private readonly Dictionary<string, StatusMessage> _peerStatus = new(StringComparer.Ordinal);
+    private readonly Dictionary<Hash32, DuplicateVoteEvidence> _evidencePool = [];
+    private readonly Dictionary<(string Peer, uint Round), long> _proposalSentAt = [];
+    private (ulong Height, uint Round, long RequestedAtMs)? _pendingValue;
+    private (string Peer, ulong FromHeight, long SentAtMs)? _syncRequest;
+    private long _valueTimerDueMs = long.MaxValue;
+    private bool _started;
+
+    public ConsensusReplica(ReplicaOptions options, Chain chain, Mempool mempool, SignGuard? guard, IReplicaEnvironment environment)
+    {
+        _options = options;
+        _chain = chain;
+        _mempool = mempool;
+        _guard = guard;
+        _env = environment;
+        _selfIndex = guard is null ? -1 : chain.Setup.Validators.IndexOf(guard.PublicKey);
+        if (guard is not null && _selfIndex < 0)
+        {
+            throw new ArgumentException("The signing key is not one of the chain's validators.");
+        }
+        _machine = new TendermintMachine(chain.Setup.Validators, _selfIndex, options.Timeouts);
+    }
+
+    public TendermintMachine Machine => _machine;
+
+    public int ValidatorIndex => _selfIndex;
+
+    public IReadOnlyDictionary<string, StatusMessage> PeerStatus => _peerStatus;
+
+    public int EvidencePending => _evidencePool.Count;
+
+    private string ChainId => _chain.Setup.ChainId;
+
+    public void Start()
+    {
+        if (_started)
+        {
+            return;
+        }
+        _started = true;
+        _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: starting consensus at height {_chain.Head.Height + 1} as {(_selfIndex >= 0 ? $"validator {_selfIndex}" : "observer")}.");
+        Feed(new StartHeightInput(_chain.Head.Height + 1));
+        _env.Schedule(_options.GossipIntervalMs, new GossipTimer());
+        BroadcastStatus();
+    }
+
+    public HelloMessage Hello() => new(ChainId, _chain.Setup.GenesisHash, _options.NodeName, _chain.Head.Height);
+
+    /// <summary>Transactions admitted to this node's mempool (through its API): tell the proposer side and the peers.</summary>
+    public void OnTransactionsAdmitted(IReadOnlyList<Transaction> transactions)
+    {
+        if (transactions.Count > 0)
+        {
+            foreach (var chunk in transactions.Chunk(WireMessage.TransactionsPerMessageMax))
+            {
+                _env.Broadcast(new TransactionsMessage(chunk.Select(t => t.EncodedArray).ToArray()));
+            }
+        }
+        TryProduceValue();
+    }
+
+    public void OnTimer(ReplicaTimer timer)
+    {
+        switch (timer)
+        {
+            case ConsensusTimer consensus:
+                Feed(consensus.Timeout);
+                break;
+            case GossipTimer:
+                BroadcastStatus();
+                RetrySync();
+                _env.Schedule(_options.GossipIntervalMs, new GossipTimer());
+                break;
+            case ValueTimer value:
+                _valueTimerDueMs = long.MaxValue;
+                if (_pendingValue is { } pending && pending.Height == value.Height && pending.Round == value.Round)
+                {
+                    TryProduceValue();
+                }
+                break;
+        }
+    }
+
+    public void OnMessage(string peer, WireMessage message)
+    {
+        switch (message)
+        {
+            case HelloMessage hello:
+                OnHello(peer, hello);
+                break;
+            case StatusMessage status:
+                OnStatus(peer, status);
+                break;
+            case ProposalMessage proposal:
+                OnProposal(peer, proposal);
+                break;
+            case VoteMessage vote:
+                OnVote(peer, vote.Vote);
+                break;
+            case TransactionsMessage transactions:
+                AdmitGossip(transactions);
+                TryProduceValue();
+                break;
+            case BlockRequestMessage request:
+                OnBlockRequest(peer, request);
+                break;
+            case BlockResponseMessage response:
+                OnBlockResponse(peer, response);
+                break;
+            case EvidenceMessage evidence:
+                OnEvidence(peer, evidence.Evidence);
+                break;
+        }
+    }
+
+    /// <summary>Admits gossiped transactions. Thread-safe: a node may call it on its network threads.</summary>
+    public void AdmitGossip(TransactionsMessage message)
+    {
+        foreach (var bytes in message.Transactions)
+        {
+            _mempool.Admit(bytes);
+        }
+    }
+
+    /// <summary>Decodes a frame from a peer, penalising it when the frame is not a valid message.</summary>
+    public WireMessage? Decode(string peer, ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            return WireMessage.Decode(frame);
+        }
+        catch (EncodingException exception)
+        {
+            _env.Penalize(peer, 20, $"malformed message: {exception.Message}");
+            return null;
+        }
+    }
+
+    private void OnHello(string peer, HelloMessage hello)
+    {
+        if (hello.ChainId != ChainId || hello.GenesisHash != _chain.Setup.GenesisHash)
+        {
+            _env.Penalize(peer, 100, $"peer is on chain {hello.ChainId}, not {ChainId}");
+        }
+    }
+
+    private void OnStatus(string peer, StatusMessage status)
+    {
+        _peerStatus[peer] = status;
+        if (status.CommittedHeight > _chain.Head.Height && _syncRequest is null)
+        {
+            RequestBlocks(peer, _chain.Head.Height + 1);
+        }
+        if (status.Height != _machine.Height)
+        {
+            return;
+        }
+        // Offer what the peer lacks of its current round, and our own votes of a later round (so that its
+        // f+1 rule can bring it forward).
+        SendMissing(peer, status.Round, status);
+        if (_machine.Round > status.Round)
+        {
+            SendOwnVotes(peer, _machine.Round);
+        }
+    }
+
+    private void SendMissing(string peer, uint round, StatusMessage status)
+    {
+        if (!status.HasProposal && _machine.ProposalAt(round) is { } proposal
+            && _proposalMessages.TryGetValue((round, proposal.BlockHash), out var message))
+        {
+            var key = (peer, round);
+            if (!_proposalSentAt.TryGetValue(key, out var sentAt) || _env.NowMs - sentAt >= _options.Timeouts.ProposeBaseMs / 2)
+            {
+                _proposalSentAt[key] = _env.NowMs;
+                _env.Send(peer, message);
+                foreach (var vote in ProofOfLock(proposal))
+                {
+                    _env.Send(peer, new VoteMessage(vote));
+                }
+            }
+        }
+        foreach (var (type, bitmap) in new[] { (VoteType.Prevote, status.Prevotes), (VoteType.Precommit, status.Precommits) })
+        {
+            var votes = _machine.Votes(round, type);
+            if (votes is null)
+            {
+                continue;
+            }
+            foreach (var vote in votes.All())
+            {
+                if (!StatusMessage.Has(bitmap, vote.ValidatorIndex))
+                {
+                    _env.Send(peer, new VoteMessage(vote));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The prevotes of a re-proposed value's valid round: without them a validator that missed that round cannot
+    /// apply Algorithm 1's line 28, and a locked value could never be decided (the "proof of lock").
+    /// </summary>
+    private IReadOnlyList<Vote> ProofOfLock(Proposal proposal) =>
+        proposal.ValidRound >= 0 && _machine.Votes((uint)proposal.ValidRound, VoteType.Prevote) is { } prevotes
+            ? prevotes.VotesFor(proposal.BlockHash)
+            : [];
+
+    private void SendOwnVotes(string peer, uint round)
+    {
+        if (_selfIndex < 0)
+        {
+            return;
+        }
+        foreach (var type in new[] { VoteType.Prevote, VoteType.Precommit })
+        {
+            if (_machine.Votes(round, type)?.Of((uint)_selfIndex) is { } vote)
+            {
+                _env.Send(peer, new VoteMessage(vote));
+            }
+        }
+    }
+
+    private void BroadcastStatus()
+    {
+        var round = _machine.Round;
+        var validators = _chain.Setup.Validators.Count;
+        var prevotes = _machine.Votes(round, VoteType.Prevote);
+        var precommits = _machine.Votes(round, VoteType.Precommit);
+        _env.Broadcast(new StatusMessage(
+            _chain.Head.Height,
+            _machine.Height,
+            round,
+            (byte)_machine.Step,
+            _machine.ProposalAt(round) is not null,
+            StatusMessage.Bitmap(validators, i => prevotes?.Of(i) is not null),
+            StatusMessage.Bitmap(validators, i => precommits?.Of(i) is not null)));
+    }
+
+    private void OnProposal(string peer, ProposalMessage message)
+    {
+        var proposal = message.Proposal;
+        if (proposal.Height > _machine.Height)
+        {
+            Buffer(peer, message);
+            return;
+        }
+        if (proposal.Height < _machine.Height || _proposalMessages.ContainsKey((proposal.Round, proposal.BlockHash)))
+        {
+            return;
+        }
+        if (!proposal.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        {
+            _env.Penalize(peer, 50, $"proposal for height {proposal.Height} round {proposal.Round} has an invalid signature");
+            return;
+        }
+        if (_proposalMessages.Count >= ProposalsKeptPerHeightMax)
+        {
+            return;
+        }
+        var valid = ValidateProposedBlock(peer, message, out var block);
+        _proposalMessages[(proposal.Round, proposal.BlockHash)] = message;
+        if (block is not null)
+        {
+            _blocks[proposal.BlockHash] = block;
+        }
+        Feed(new ProposalInput(proposal, valid));
+    }
+
+    /// <summary>valid(v): the block decodes, its transactions' signatures verify, and executing it on the head gives its header.</summary>
+    private bool ValidateProposedBlock(string peer, ProposalMessage message, out BlockProposal? block)
+    {
+        block = null;
+        BlockHeader header;
+        List<Transaction> transactions;
+        DuplicateVoteEvidence[] evidence;
+        try
+        {
+            header = BlockHeader.Decode(message.Header);
+            transactions = message.Transactions.Select(bytes => Transaction.Decode(bytes, _chain.Setup.Hash)).ToList();
+            evidence = message.Evidence.Select(bytes => DuplicateVoteEvidence.Decode(bytes)).ToArray();
+        }
+        catch (EncodingException exception)
+        {
+            _env.Penalize(peer, 50, $"proposed block does not decode: {exception.Message}");
+            return false;
+        }
+        if (header.ComputeHash(_chain.Setup.Hash) != message.Proposal.BlockHash || header.Height != message.Proposal.Height)
+        {
+            _env.Penalize(peer, 50, "proposal signs a hash its block does not have");
+            return false;
+        }
+        if (_blocks.TryGetValue(message.Proposal.BlockHash, out var known))
+        {
+            block = known;
+            return true;
+        }
+        if (header.TimeMs > _env.NowMs + _options.ClockDriftMaxMs)
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: proposal for height {header.Height} is {header.TimeMs - _env.NowMs} ms in the future.");
+            return false;
+        }
+        foreach (var transaction in transactions)
+        {
+            // Each signature is verified once per node: those already in the mempool were verified on admission.
+            if (!_mempool.Contains(transaction.Id) && !transaction.VerifySignature(_chain.Setup.Suite.Signatures))
+            {
+                _env.Penalize(peer, 50, $"proposed block holds transaction {transaction.Id.ToShortString()} with an invalid signature");
+                return false;
+            }
+        }
+        var replayed = _chain.ReplayBlock(header, transactions, out var refusal, evidence);
+        if (refusal is not null)
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: proposal for height {header.Height} is invalid: {refusal.Code}: {refusal.Message}");
+            return false;
+        }
+        block = replayed;
+        return true;
+    }
+
+    private void OnVote(string peer, Vote vote)
+    {
+        if (vote.Height > _machine.Height)
+        {
+            Buffer(peer, new VoteMessage(vote));
+            return;
+        }
+        if (vote.Height < _machine.Height || vote.ValidatorIndex >= _chain.Setup.Validators.Count)
+        {
+            return;
+        }
+        if (!_seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+        {
+            return; // Already verified and counted.
+        }
+        if (!vote.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        {
+            _seenVotes.Remove((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash));
+            _env.Penalize(peer, 50, $"vote of validator {vote.ValidatorIndex} at height {vote.Height} has an invalid signature");
+            return;
+        }
+        Feed(new VoteInput(vote));
+    }
+
+    private void OnEvidence(string peer, DuplicateVoteEvidence evidence)
+    {
+        var canonical = evidence.Canonical();
+        var key = _chain.Setup.Hash.Hash(canonical.Encode());
+        if (_evidencePool.ContainsKey(key))
+        {
+            return;
+        }
+        if (!canonical.IsValid(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        {
+            _env.Penalize(peer, 50, "evidence whose votes do not conflict or whose signatures do not verify");
+            return;
+        }
+        // Evidence from heights this node has not reached yet is kept: whether a block may record it is decided
+        // when a block is built (Chain.CheckEvidence), not here.
+        if (_evidencePool.Count < EvidenceList.PerBlockMax * 4)
+        {
+            _evidencePool[key] = canonical;
+        }
+    }
+
+    private void Buffer(string peer, WireMessage message)
+    {
+        if (_future.Count < _options.FutureMessagesMax)
+        {
+            _future.Add((peer, message));
+        }
+    }
+
+    private void Feed(ConsensusInput input)
+    {
+        var queue = new Queue<ConsensusInput>();
+        queue.Enqueue(input);
+        while (queue.Count > 0)
+        {
+            foreach (var action in _machine.Handle(queue.Dequeue()))
+            {
+                Perform(action, queue);
+            }
+        }
+    }
+
+    private void Perform(ConsensusAction action, Queue<ConsensusInput> queue)
+    {
+        switch (action)
+        {
+            case RequestValue request:
+                _pendingValue = (request.Height, request.Round, _env.NowMs);
+                TryProduceValue(queue);
+                break;
+            case SignProposal sign:
+                SignAndBroadcastProposal(sign.Proposal, queue);
+                break;
+            case SignVote sign:
+                SignAndBroadcastVote(sign.Vote, queue);
+                break;
+            case ScheduleTimeout timeout:
+                _env.Schedule(timeout.DelayMs, new ConsensusTimer(new TimeoutInput(timeout.Kind, timeout.Height, timeout.Round)));
+                break;
+            case Decide decide:
+                CommitDecided(decide);
+                break;
+            case ReportEquivocation report:
+                _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: validator {report.Evidence.First.ValidatorIndex} signed two {report.Evidence.First.Type} votes at height {report.Evidence.First.Height} round {report.Evidence.First.Round}.");
+                var key = _chain.Setup.Hash.Hash(report.Evidence.Encode());
+                if (_evidencePool.TryAdd(key, report.Evidence))
+                {
+                    _env.Broadcast(new EvidenceMessage(report.Evidence));
+                }
+                break;
+        }
+    }
+
+    /// <summary>getValue(): build a block when enough transactions are ready, the batch window passed, or the empty-block interval passed.</summary>
+    private void TryProduceValue(Queue<ConsensusInput>? queue = null)
+    {
+        if (_pendingValue is not { } pending || pending.Height != _chain.Head.Height + 1)
+        {
+            return;
+        }
+        var waited = _env.NowMs - pending.RequestedAtMs;
+        var ready = _mempool.Count;
+        var parameters = _chain.Setup.Genesis.Parameters;
+        if (!(ready >= _options.TargetTransactions || (ready > 0 && waited >= _options.BatchWindowMs) || waited >= _options.EmptyBlockIntervalMs
+            || _evidencePool.Count > 0))
+        {
+            var wait = Math.Max(1, ready > 0 ? _options.BatchWindowMs - waited : Math.Min(_options.BatchWindowMs * 5, _options.EmptyBlockIntervalMs - waited));
+            // One timer at a time, the earliest needed: admissions call this often and must not pile up timers.
+            if (_env.NowMs + wait < _valueTimerDueMs)
+            {
+                _valueTimerDueMs = _env.NowMs + wait;
+                _env.Schedule(wait, new ValueTimer(pending.Height, pending.Round));
+            }
+            return;
+        }
+        _pendingValue = null;
+        var batch = _mempool.TakeBatch(parameters.BlockTransactionsMax, parameters.BlockBytesMax);
+        var block = _chain.BuildBlock(batch, _env.NowMs, _guard!.PublicKey, (transaction, refusal) => _mempool.Remove(transaction.Id, refusal),
+            _evidencePool.OrderBy(item => item.Key).Select(item => item.Value).Take(EvidenceList.PerBlockMax).ToArray());
+        _blocks[block.Hash] = block;
+        var input = new ValueInput(pending.Height, pending.Round, block.Hash);
+        if (queue is not null)
+        {
+            queue.Enqueue(input);
+        }
+        else
+        {
+            Feed(input);
+        }
+    }
+
+    private void SignAndBroadcastProposal(Proposal unsigned, Queue<ConsensusInput> queue)
+    {
+        if (!_blocks.TryGetValue(unsigned.BlockHash, out var block))
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: cannot propose block {unsigned.BlockHash.ToShortString()}: it is not held here.");
+            return;
+        }
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, SignStep.Proposal, unsigned.SignBytes(ChainId));
+        if (signature is null)
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a second proposal for height {unsigned.Height} round {unsigned.Round}.");
+            return;
+        }
+        var proposal = unsigned with { Signature = signature };
+        var message = new ProposalMessage(proposal, block.Header.Encode(), block.Transactions.Select(t => t.EncodedArray).ToArray(),
+            block.Evidence.Select(e => e.Encode()).ToArray());
+        _proposalMessages[(proposal.Round, proposal.BlockHash)] = message;
+        _env.Broadcast(message);
+        foreach (var vote in ProofOfLock(proposal))
+        {
+            _env.Broadcast(new VoteMessage(vote));
+        }
+        queue.Enqueue(new ProposalInput(proposal, true));
+    }
+
+    private void SignAndBroadcastVote(Vote unsigned, Queue<ConsensusInput> queue)
+    {
+        var step = unsigned.Type == VoteType.Prevote ? SignStep.Prevote : SignStep.Precommit;
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, step, unsigned.SignBytes(ChainId));
+        if (signature is null)
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a conflicting {unsigned.Type} for height {unsigned.Height} round {unsigned.Round}.");
+            return;
+        }
+        var vote = unsigned with { Signature = signature };
+        _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash));
+        _env.Broadcast(new VoteMessage(vote));
+        queue.Enqueue(new VoteInput(vote));
+    }
+
+    private void CommitDecided(Decide decide)
+    {
+        if (decide.Height != _chain.Head.Height + 1)
+        {
+            return; // Already committed through block sync.
+        }
+        if (!_blocks.TryGetValue(decide.BlockHash, out var block))
+        {
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: decided block {decide.BlockHash.ToShortString()} at height {decide.Height} is not held here; waiting for sync.");
+            return;
+        }
+        _chain.Commit(block, decide.Commit);
+        foreach (var evidence in block.Evidence)
+        {
+            _evidencePool.Remove(_chain.Setup.Hash.Hash(evidence.Encode()));
+        }
+        AfterHeightChange();
+    }
+
+    /// <summary>A new height: drop what belonged to the old one and replay buffered messages of the new one.</summary>
+    private void AfterHeightChange()
+    {
+        _blocks.Clear();
+        _proposalMessages.Clear();
+        _seenVotes.Clear();
+        _proposalSentAt.Clear();
+        if (_pendingValue is { } pending && pending.Height <= _chain.Head.Height)
+        {
+            _pendingValue = null;
+        }
+        var ready = _future.Where(item => MessageHeight(item.Message) <= _machine.Height).ToList();
+        _future.RemoveAll(item => MessageHeight(item.Message) <= _machine.Height);
+        BroadcastStatus();
+        foreach (var (peer, message) in ready)
+        {
+            OnMessage(peer, message);
+        }
+    }
+
+    private static ulong MessageHeight(WireMessage message) => message switch
+    {
+        ProposalMessage proposal => proposal.Proposal.Height,
+        VoteMessage vote => vote.Vote.Height,
+        _ => 0,
+    };
+
+    private void RequestBlocks(string peer, ulong fromHeight)
+    {
+        _syncRequest = (peer, fromHeight, _env.NowMs);
+        _env.Send(peer, new BlockRequestMessage(fromHeight, _options.SyncBatchBlocks));
+    }
+
+    private void RetrySync()
+    {
+        if (_syncRequest is { } request && _env.NowMs - request.SentAtMs >= _options.SyncRetryMs)
+        {
+            _syncRequest = null;
+        }
+        if (_syncRequest is not null)
+        {
+            return;
+        }
+        // Ask the peer furthest ahead, if any is ahead of us.
+        string? best = null;
+        ulong bestHeight = _chain.Head.Height;
+        foreach (var (peer, status) in _peerStatus.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (status.CommittedHeight > bestHeight)
+            {
+                best = peer;
+                bestHeight = status.CommittedHeight;
+            }
+        }
+        if (best is not null)
+        {
+            RequestBlocks(best, _chain.Head.Height + 1);
+        }
+    }
+
+    private void OnBlockRequest(string peer, BlockRequestMessage request)
+    {
+        var blocks = new List<SyncBlock>();
+        var count = Math.Min(request.Count, (uint)WireMessage.BlocksPerResponseMax);
+        for (var height = request.FromHeight; height < request.FromHeight + count && height <= _chain.Head.Height; height++)
+        {
+            var block = _chain.GetBlock(height);
+            if (block is null)
+            {
+                break;
+            }
+            var transactions = _chain.GetBlockTransactions(block).Select(t => t.Transaction).ToArray();
+            var evidence = EvidenceList.Decode(block.Evidence).Select(e => e.Encode()).ToArray();
+            blocks.Add(new SyncBlock(block.Header, block.Commit, transactions, evidence));
+        }
+        _env.Send(peer, new BlockResponseMessage(blocks));
+    }
+
+    private void OnBlockResponse(string peer, BlockResponseMessage response)
+    {
+        if (_syncRequest is { } request && request.Peer == peer)
+        {
+            _syncRequest = null;
+        }
+        var committedAny = false;
+        foreach (var sync in response.Blocks)
+        {
+            if (!TryCommitSynced(peer, sync, out var stop))
+            {
+                if (stop)
+                {
+                    break;
+                }
+                continue;
+            }
+            committedAny = true;
+        }
+        if (committedAny)
+        {
+            Feed(new StartHeightInput(_chain.Head.Height + 1));
+            AfterHeightChange();
+            if (_peerStatus.TryGetValue(peer, out var status) && status.CommittedHeight > _chain.Head.Height)
+            {
+                RequestBlocks(peer, _chain.Head.Height + 1);
+            }
+        }
+    }
+
+    /// <summary>Commits a block received by sync after checking its certificate and executing it. False when skipped.</summary>
+    private bool TryCommitSynced(string peer, SyncBlock sync, out bool stop)
+    {
+        stop = false;
+        BlockHeader header;
+        CommitCertificate commit;
+        List<Transaction> transactions;
+        DuplicateVoteEvidence[] evidence;
+        try
+        {
+            header = BlockHeader.Decode(sync.Header);
+            commit = CommitCertificate.Decode(sync.Commit);
+            transactions = sync.Transactions.Select(bytes => Transaction.Decode(bytes, _chain.Setup.Hash)).ToList();
+            evidence = sync.Evidence.Select(bytes => DuplicateVoteEvidence.Decode(bytes)).ToArray();
+        }
+        catch (EncodingException exception)
+        {
+            _env.Penalize(peer, 50, $"synced block does not decode: {exception.Message}");
+            stop = true;
+            return false;
+        }
+        if (header.Height <= _chain.Head.Height)
+        {
+            return false; // Already have it.
+        }
+        if (header.Height != _chain.Head.Height + 1)
+        {
+            stop = true;
+            return false;
+        }
+        var hash = header.ComputeHash(_chain.Setup.Hash);
+        if (_chain.Setup.Validators.VerifyCommit(ChainId, header.Height, hash, commit, _chain.Setup.Suite.Signatures) is { } error)
+        {
+            _env.Penalize(peer, 100, $"synced block {header.Height} has an invalid commit certificate: {error.Message}");
+            stop = true;
+            return false;
+        }
+        foreach (var transaction in transactions)
+        {
+            if (!_mempool.Contains(transaction.Id) && !transaction.VerifySignature(_chain.Setup.Suite.Signatures))
+            {
+                _env.Penalize(peer, 100, $"synced block {header.Height} holds a transaction with an invalid signature");
+                stop = true;
+                return false;
+            }
+        }
+        var block = _chain.ReplayBlock(header, transactions, out var refusal, evidence);
+        if (refusal is not null)
+        {
+            // A certificate of 2f+1 for a block we cannot execute: our execution differs from the quorum's. Stop.
+            _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: certified block {header.Height} does not execute here: {refusal.Code}: {refusal.Message}");
+            stop = true;
+            return false;
+        }
+        _chain.Commit(block, commit);
+        _env.Log(ReplicaLogLevel.Debug, $"{_options.NodeName}: synced block {header.Height} from {peer}.");
+        return true;
+    }
+}

@@ -1,0 +1,476 @@
+using System.Text;
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Genesis;
+using Huilian.Core.Ledger;
+using Huilian.Crypto;
+using Huilian.Ledger;
+using Huilian.Replica;
+using Huilian.Replica.Wire;
+
+namespace Huilian.Simulation;
+
+/// <summary>
+/// A whole network in one process and one thread: real replicas over a simulated network (drops, delays,
+/// duplicates, reordering, partitions) and a simulated clock, with crashes and restarts and Byzantine validators.
+/// Everything random comes from the seed, so a run replays exactly. After every commit the checks run: no two
+/// blocks at one height, equal state roots, valid certificates and transactions; at the end, progress after the
+/// faults healed.
+/// </summary>
+public sealed class Simulation : IDisposable
+{
+    private const long StartMs = 1_700_000_100_000;
+    private const int LogLinesKept = 80;
+
+    private readonly SimulationConfig _config;
+    private readonly Random _random;
+    private readonly PriorityQueue<Action, (long Time, long Sequence)> _events = new();
+    private readonly List<SimNode> _nodes = [];
+    private readonly ChainSetup _setup;
+    private readonly ChainOptions _chainOptions = new() { Durable = false, SnapshotAfterWrites = 60, RecentStatesKept = 4 };
+    private readonly DeterministicKey[] _clients;
+    private readonly ulong[] _clientNonces;
+    private readonly SortedDictionary<Hash32, (Transaction Transaction, long SubmittedAtMs, int Client)> _pending = [];
+    private readonly SortedDictionary<ulong, Hash32> _committedHashes = [];
+    private readonly SortedDictionary<ulong, Hash32> _stateRoots = [];
+    private readonly SortedSet<Hash32> _committedTransactions = [];
+    private readonly SortedSet<Hash32> _committedEvidence = [];
+    private readonly Queue<string> _log = new();
+    private readonly string _directory;
+    private int[] _partition;
+    private double _dropRate;
+    private long _delayMaxMs;
+    private long _sequence;
+    private string? _failure;
+    private long _delivered;
+    private long _dropped;
+    private int _crashes;
+    private int _partitions;
+    private int _penalties;
+    private readonly SortedDictionary<string, int> _penaltyReasons = new(StringComparer.Ordinal);
+
+    public Simulation(SimulationConfig config)
+    {
+        _config = config;
+        _random = new Random(config.Seed);
+        NowMs = StartMs;
+        _directory = Path.Combine(config.WorkDirectory, $"seed-{config.Seed}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_directory);
+        Byzantine = new ByzantineBehaviors(this);
+
+        var validatorKeys = Enumerable.Range(0, config.Validators).Select(i => new DeterministicKey($"sim {config.Seed} validator {i}")).ToArray();
+        _clients = Enumerable.Range(0, config.Clients).Select(i => new DeterministicKey($"sim {config.Seed} client {i}")).ToArray();
+        _clientNonces = new ulong[config.Clients];
+        var genesis = new GenesisDocument
+        {
+            ChainId = ChainId,
+            Suite = "intl",
+            GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(StartMs - 1_000),
+            Validators = validatorKeys.Select((key, i) => new GenesisValidator { Name = $"node{i}", PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 }).ToArray(),
+            Accounts = _clients.Select((key, i) => new GenesisAccount { Name = $"client{i}", PublicKey = Convert.ToHexStringLower(key.PublicKey), Roles = ["evidence.recorder"] }).ToArray(),
+        };
+        _setup = new ChainSetup(genesis);
+
+        var byzantineIndex = config.Byzantine == ByzantineBehavior.None ? -1 : _random.Next(config.Validators);
+        for (var i = 0; i < config.Validators; i++)
+        {
+            _nodes.Add(new SimNode(this, i, $"node{i}", validatorKeys[i], i == byzantineIndex ? config.Byzantine : ByzantineBehavior.None, Path.Combine(_directory, $"node{i}")));
+        }
+        for (var i = 0; i < config.Observers; i++)
+        {
+            _nodes.Add(new SimNode(this, _nodes.Count, $"observer{i}", null, ByzantineBehavior.None, Path.Combine(_directory, $"observer{i}")));
+        }
+        _partition = new int[_nodes.Count];
+        _dropRate = config.DropRateMax * _random.NextDouble();
+        _delayMaxMs = config.DelayMaxMs;
+    }
+
+    public string ChainId => $"sim-{_config.Seed}";
+
+    public long NowMs { get; private set; }
+
+    public IHashFunction HashFunction => _setup.Hash;
+
+    public ValidatorSet Validators => _setup.Validators;
+
+    internal ByzantineBehaviors Byzantine { get; }
+
+    public Hash32 HashOf(string text) => _setup.Hash.Hash(Encoding.UTF8.GetBytes(text));
+
+    public SimulationResult Run()
+    {
+        foreach (var node in _nodes)
+        {
+            StartNode(node);
+        }
+        ScheduleFaults();
+        ScheduleWorkload();
+        var healAt = StartMs + _config.FaultPhaseMs;
+        var endAt = healAt + _config.LivenessWindowMs;
+        ulong heightAtHeal = 0;
+        At(healAt, () => heightAtHeal = Heal());
+        var healed = false;
+        while (_failure is null && _events.TryDequeue(out var action, out var key))
+        {
+            if (key.Time > endAt)
+            {
+                break;
+            }
+            NowMs = key.Time;
+            try
+            {
+                action();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Fail($"unexpected {exception.GetType().Name} at {NowMs - StartMs} ms: {exception.Message}\n{exception.StackTrace}");
+            }
+            healed = healed || NowMs >= healAt;
+            if (healed && HonestMinimumHeight() >= heightAtHeal + _config.ProgressAfterHealMin && NowMs >= healAt + 2_000)
+            {
+                break; // Progress shown: no need to simulate the rest of the window.
+            }
+        }
+        if (_failure is null && HonestMinimumHeight() < heightAtHeal + _config.ProgressAfterHealMin)
+        {
+            foreach (var node in _nodes.Where(n => n.Alive && n.Replica is not null))
+            {
+                Log(DescribeConsensus(node));
+            }
+            Fail($"liveness: {_config.LivenessWindowMs} ms after healing, the lowest honest node is at height {HonestMinimumHeight()}, " +
+                $"not {heightAtHeal + _config.ProgressAfterHealMin} ({string.Join(", ", _nodes.Select(n => $"{n.Name}={n.Height}{(n.Alive ? "" : " down")}"))})");
+        }
+        var heightAtEnd = HonestMinimumHeight();
+        if (_failure is null)
+        {
+            CheckStoredChains();
+        }
+        return new SimulationResult(_config, _failure, heightAtHeal, heightAtEnd, _committedTransactions.Count, _delivered, _dropped,
+            _crashes, _partitions, _committedEvidence.Count, _penalties, NowMs - StartMs, _log.ToArray(), _penaltyReasons);
+    }
+
+    internal IReadOnlyList<string> PeerNames(SimNode node) => _nodes.Where(n => n != node).Select(n => n.Name).ToArray();
+
+    internal void Log(string message)
+    {
+        _log.Enqueue($"[{NowMs - StartMs,7} ms] {message}");
+        while (_log.Count > LogLinesKept)
+        {
+            _log.Dequeue();
+        }
+    }
+
+    internal void RecordPenalty(SimNode node, string peer, int points, string reason)
+    {
+        _penalties++;
+        var kind = reason.Split(':')[0];
+        kind = System.Text.RegularExpressions.Regex.Replace(kind, "[0-9]+", "N");
+        _penaltyReasons[kind] = _penaltyReasons.GetValueOrDefault(kind) + 1;
+        Log($"{node.Name} penalises {peer} by {points}: {reason}");
+        var offender = _nodes.First(n => n.Name == peer);
+        if (offender.IsHonest && !reason.Contains("proposal for height", StringComparison.Ordinal))
+        {
+            Fail($"honest node {peer} was penalised by {node.Name}: {reason}");
+        }
+    }
+
+    /// <summary>Sends bytes from one node to another through the simulated network.</summary>
+    internal void Transmit(SimNode from, string to, byte[] frame)
+    {
+        var target = _nodes.First(n => n.Name == to);
+        if (!from.Alive || !target.Alive || _partition[from.Index] != _partition[target.Index] || _random.NextDouble() < _dropRate)
+        {
+            _dropped++;
+            return;
+        }
+        var generation = target.Generation;
+        After(1 + _random.NextInt64(_delayMaxMs), () => Deliver(from, target, generation, frame));
+        if (_random.NextDouble() < _config.DuplicateRate)
+        {
+            After(1 + _random.NextInt64(_delayMaxMs * 3), () => Deliver(from, target, generation, frame));
+        }
+    }
+
+    private void Deliver(SimNode from, SimNode to, int generation, byte[] frame)
+    {
+        if (!to.Alive || to.Generation != generation)
+        {
+            _dropped++;
+            return;
+        }
+        _delivered++;
+        var message = to.Replica!.Decode(from.Name, frame);
+        if (message is not null)
+        {
+            to.Replica.OnMessage(from.Name, message);
+        }
+    }
+
+    internal void ScheduleTimer(SimNode node, int generation, long delayMs, ReplicaTimer timer) =>
+        After(Math.Max(1, delayMs), () =>
+        {
+            if (node.Alive && node.Generation == generation)
+            {
+                node.Replica!.OnTimer(timer);
+            }
+        });
+
+    internal void OnCommitted(SimNode node, int generation, CommittedBlock block)
+    {
+        if (!node.IsHonest)
+        {
+            return;
+        }
+        var height = block.Header.Height;
+        if (_committedHashes.TryGetValue(height, out var known) && known != block.Hash)
+        {
+            Fail($"safety: {node.Name} committed {block.Hash.ToShortString()} at height {height}, another node committed {known.ToShortString()}");
+            return;
+        }
+        _committedHashes[height] = block.Hash;
+        var root = node.Chain!.State.Root;
+        if (root != block.Header.StateRoot || (_stateRoots.TryGetValue(height, out var knownRoot) && knownRoot != root))
+        {
+            Fail($"state: {node.Name} has state root {root.ToShortString()} after height {height}");
+            return;
+        }
+        _stateRoots[height] = root;
+        if (_setup.Validators.VerifyCommit(ChainId, height, block.Hash, block.Commit, _setup.Suite.Signatures) is { } error)
+        {
+            Fail($"certificate: block {height} committed by {node.Name} carries an invalid certificate: {error.Message}");
+            return;
+        }
+        foreach (var transaction in block.Transactions)
+        {
+            if (!transaction.VerifySignature(_setup.Suite.Signatures) || _clients.All(c => !c.PublicKey.AsSpan().SequenceEqual(transaction.Signer)))
+            {
+                Fail($"validity: block {height} holds transaction {transaction.Id.ToShortString()} that is not validly signed by a member");
+                return;
+            }
+            _committedTransactions.Add(transaction.Id);
+            _pending.Remove(transaction.Id);
+        }
+        foreach (var evidence in block.Evidence)
+        {
+            _committedEvidence.Add(_setup.Hash.Hash(evidence.Encode()));
+        }
+    }
+
+    private void StartNode(SimNode node)
+    {
+        node.Start(_setup, _chainOptions, new ReplicaOptions
+        {
+            NodeName = node.Name,
+            EmptyBlockIntervalMs = 1_000,
+        });
+    }
+
+    private void ScheduleFaults()
+    {
+        var honest = _nodes.Where(n => n.IsHonest).ToArray();
+        if (_config.Crashes)
+        {
+            var crashes = 1 + _random.Next(3);
+            for (var i = 0; i < crashes; i++)
+            {
+                var node = _nodes[_random.Next(_nodes.Count)];
+                var at = _random.NextInt64(_config.FaultPhaseMs - 2_000);
+                var downFor = 500 + _random.NextInt64(6_000);
+                At(StartMs + at, () =>
+                {
+                    if (!node.Alive)
+                    {
+                        return;
+                    }
+                    _crashes++;
+                    Log($"crash {node.Name} at height {node.Height}");
+                    node.Crash();
+                    var restartAt = Math.Min(NowMs + downFor, StartMs + _config.FaultPhaseMs);
+                    At(restartAt, () => Restart(node));
+                });
+            }
+        }
+        if (_config.Partitions)
+        {
+            var partitions = 1 + _random.Next(2);
+            for (var i = 0; i < partitions; i++)
+            {
+                var at = _random.NextInt64(_config.FaultPhaseMs - 2_000);
+                var lasting = 500 + _random.NextInt64(5_000);
+                var groups = _nodes.Select(_ => _random.Next(2)).ToArray();
+                At(StartMs + at, () =>
+                {
+                    _partitions++;
+                    _partition = groups;
+                    Log($"partition {string.Join(" | ", Enumerable.Range(0, 2).Select(g => string.Join(",", _nodes.Where(n => groups[n.Index] == g).Select(n => n.Name))))}");
+                    At(Math.Min(NowMs + lasting, StartMs + _config.FaultPhaseMs), () => _partition = new int[_nodes.Count]);
+                });
+            }
+        }
+        if (_nodes.FirstOrDefault(n => n.Byzantine == ByzantineBehavior.Garbage) is { } garbage)
+        {
+            void SendGarbage()
+            {
+                if (garbage.Alive)
+                {
+                    foreach (var peer in PeerNames(garbage))
+                    {
+                        var bytes = new byte[1 + _random.Next(300)];
+                        _random.NextBytes(bytes);
+                        Transmit(garbage, peer, bytes);
+                    }
+                }
+                After(700, SendGarbage);
+            }
+            After(300, SendGarbage);
+        }
+    }
+
+    private void Restart(SimNode node)
+    {
+        if (node.Alive)
+        {
+            return;
+        }
+        Log($"restart {node.Name} from height {ReadStoredHeight(node)}");
+        StartNode(node);
+    }
+
+    private ulong Heal()
+    {
+        _partition = new int[_nodes.Count];
+        _dropRate = 0;
+        _delayMaxMs = Math.Min(_delayMaxMs, 50);
+        foreach (var node in _nodes.Where(n => !n.Alive))
+        {
+            Restart(node);
+        }
+        var height = _nodes.Where(n => n.IsHonest).Max(n => n.Height);
+        Log($"healed at height {height}");
+        return height;
+    }
+
+    private void ScheduleWorkload()
+    {
+        var interval = Math.Max(1, 1_000 / Math.Max(1, _config.TransactionsPerSecond));
+        void Tick()
+        {
+            var client = _random.Next(_clients.Length);
+            if (_pending.Values.Count(p => p.Client == client) < 5)
+            {
+                var height = _nodes.Max(n => n.Height);
+                var documentHash = HashOf($"document {client} {_clientNonces[client] + 1}");
+                var transaction = Transaction.Create(_setup.Hash, _clients[client], ChainId, ++_clientNonces[client], height + 1_000, "evidence", "record",
+                    Encoding.UTF8.GetBytes($"{{\"hash\":\"{documentHash}\"}}"));
+                _pending[transaction.Id] = (transaction, NowMs, client);
+                Submit(transaction);
+            }
+            foreach (var (_, pending) in _pending.Where(p => NowMs - p.Value.SubmittedAtMs > 3_000).ToArray())
+            {
+                _pending[pending.Transaction.Id] = pending with { SubmittedAtMs = NowMs };
+                Submit(pending.Transaction);
+            }
+            After(interval, Tick);
+        }
+        After(interval, Tick);
+    }
+
+    private void Submit(Transaction transaction)
+    {
+        var alive = _nodes.Where(n => n.Alive).ToArray();
+        if (alive.Length == 0)
+        {
+            return;
+        }
+        var node = alive[_random.Next(alive.Length)];
+        var result = node.Mempool!.Admit(transaction);
+        if (result.Status is AdmissionStatus.Accepted or AdmissionStatus.AlreadyPending)
+        {
+            node.Replica!.OnTransactionsAdmitted([transaction]);
+        }
+    }
+
+    /// <summary>At the end, every honest node's stored chain must pass the check a restarting node makes.</summary>
+    private void CheckStoredChains()
+    {
+        foreach (var node in _nodes.Where(n => n.IsHonest && n.Alive))
+        {
+            var height = node.Height;
+            node.Crash();
+            try
+            {
+                using var chain = Chain.Open(_setup, Path.Combine(node.Directory, "data"), _chainOptions);
+                if (chain.Head.Height != height)
+                {
+                    Fail($"recovery: {node.Name} reopened at height {chain.Head.Height}, not {height}");
+                }
+                if (_committedHashes.TryGetValue(height, out var hash) && chain.Head.Hash != hash)
+                {
+                    Fail($"recovery: {node.Name} reopened with another block at height {height}");
+                }
+            }
+            catch (ChainCorruptionException exception)
+            {
+                Fail($"recovery: {node.Name}'s stored chain does not verify: {exception.Message}");
+            }
+        }
+    }
+
+    private ulong ReadStoredHeight(SimNode node)
+    {
+        var path = Path.Combine(node.Directory, "data");
+        if (!Directory.Exists(path))
+        {
+            return 0;
+        }
+        using var store = Storage.ChainStore.Open(path, durable: false);
+        return store.ReadHeight();
+    }
+
+    private static string DescribeConsensus(SimNode node)
+    {
+        var machine = node.Replica!.Machine;
+        var text = new StringBuilder($"{node.Name}: h{machine.Height} r{machine.Round} {machine.Step} locked r{machine.LockedRound} {machine.LockedValue.ToShortString()} valid r{machine.ValidRound} {machine.ValidValue.ToShortString()}");
+        for (var round = (uint)0; round <= machine.Round; round++)
+        {
+            var proposal = machine.ProposalAt(round);
+            var prevotes = machine.Votes(round, VoteType.Prevote);
+            var precommits = machine.Votes(round, VoteType.Precommit);
+            text.Append($" | r{round}: prop {(proposal is null ? "-" : proposal.BlockHash.ToShortString() + "/vr" + proposal.ValidRound)}");
+            text.Append($" pv[{string.Join(",", prevotes?.All().Select(v => $"{v.ValidatorIndex}:{(v.IsNil ? "nil" : v.BlockHash.ToShortString()[..4])}") ?? [])}]");
+            text.Append($" pc[{string.Join(",", precommits?.All().Select(v => $"{v.ValidatorIndex}:{(v.IsNil ? "nil" : v.BlockHash.ToShortString()[..4])}") ?? [])}]");
+        }
+        return text.ToString();
+    }
+
+    private ulong HonestMinimumHeight() => _nodes.Where(n => n.IsHonest).Min(n => n.Alive ? n.Height : 0);
+
+    private void Fail(string failure)
+    {
+        _failure ??= failure;
+        Log("FAILURE: " + failure);
+    }
+
+    private void At(long timeMs, Action action) => _events.Enqueue(action, (timeMs, _sequence++));
+
+    private void After(long delayMs, Action action) => At(NowMs + delayMs, action);
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+        {
+            if (node.Alive)
+            {
+                node.Crash();
+            }
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
