@@ -48,6 +48,7 @@ public sealed class Simulation : IDisposable
     private int _partitions;
     private int _penalties;
     private readonly SortedDictionary<string, int> _penaltyReasons = new(StringComparer.Ordinal);
+    private readonly List<(string Node, string Peer, int Points, string Reason)> _penaltyLog = [];
 
     public Simulation(SimulationConfig config)
     {
@@ -149,6 +150,75 @@ public sealed class Simulation : IDisposable
             _crashes, _partitions, _committedEvidence.Count, _penalties, NowMs - StartMs, _log.ToArray(), _penaltyReasons);
     }
 
+    // ---- A test bed: start a network without faults, step it, poke at it.
+
+    public string? Failure => _failure;
+
+    public IReadOnlyList<(string Node, string Peer, int Points, string Reason)> Penalties => _penaltyLog;
+
+    public IReadOnlyList<string> LogLines => _log.ToArray();
+
+    /// <summary>Starts every node and the workload, with no scheduled faults.</summary>
+    public void StartQuiet(bool workload = true)
+    {
+        _dropRate = 0;
+        _delayMaxMs = Math.Min(_delayMaxMs, 50);
+        foreach (var node in _nodes)
+        {
+            StartNode(node);
+        }
+        if (workload)
+        {
+            ScheduleWorkload();
+        }
+    }
+
+    /// <summary>Processes events until <paramref name="relativeMs"/> after the start of the run.</summary>
+    public void RunUntil(long relativeMs)
+    {
+        var until = StartMs + relativeMs;
+        while (_failure is null && _events.TryPeek(out var action, out var key) && key.Time <= until)
+        {
+            _events.Dequeue();
+            NowMs = key.Time;
+            try
+            {
+                action();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Fail($"unexpected {exception.GetType().Name} at {NowMs - StartMs} ms: {exception.Message}\n{exception.StackTrace}");
+            }
+        }
+        NowMs = Math.Max(NowMs, until);
+    }
+
+    public long ElapsedMs => NowMs - StartMs;
+
+    public Chain ChainOf(string node) => _nodes.First(n => n.Name == node).Chain ?? throw new InvalidOperationException($"{node} is down.");
+
+    public ConsensusReplica ReplicaOf(string node) => _nodes.First(n => n.Name == node).Replica ?? throw new InvalidOperationException($"{node} is down.");
+
+    public ISigningKey KeyOf(string node) => _nodes.First(n => n.Name == node).Key ?? throw new InvalidOperationException($"{node} has no key.");
+
+    public void CrashNode(string node) => _nodes.First(n => n.Name == node).Crash();
+
+    public void RestartNode(string node) => Restart(_nodes.First(n => n.Name == node));
+
+    public void Isolate(string node, bool isolated)
+    {
+        var target = _nodes.First(n => n.Name == node);
+        _partition[target.Index] = isolated ? 1 : 0;
+    }
+
+    /// <summary>Delivers raw bytes to <paramref name="to"/> as if peer <paramref name="from"/> sent them, one millisecond from now.</summary>
+    public void Inject(string to, string from, byte[] frame)
+    {
+        var target = _nodes.First(n => n.Name == to);
+        var generation = target.Generation;
+        After(1, () => Deliver(from, target, generation, frame));
+    }
+
     internal IReadOnlyList<string> PeerNames(SimNode node) => _nodes.Where(n => n != node).Select(n => n.Name).ToArray();
 
     internal void Log(string message)
@@ -163,12 +233,13 @@ public sealed class Simulation : IDisposable
     internal void RecordPenalty(SimNode node, string peer, int points, string reason)
     {
         _penalties++;
+        _penaltyLog.Add((node.Name, peer, points, reason));
         var kind = reason.Split(':')[0];
         kind = System.Text.RegularExpressions.Regex.Replace(kind, "[0-9]+", "N");
         _penaltyReasons[kind] = _penaltyReasons.GetValueOrDefault(kind) + 1;
         Log($"{node.Name} penalises {peer} by {points}: {reason}");
-        var offender = _nodes.First(n => n.Name == peer);
-        if (offender.IsHonest && !reason.Contains("proposal for height", StringComparison.Ordinal))
+        var offender = _nodes.FirstOrDefault(n => n.Name == peer);
+        if (offender is { IsHonest: true } && _config.FailWhenHonestNodesArePenalised)
         {
             Fail($"honest node {peer} was penalised by {node.Name}: {reason}");
         }
@@ -184,14 +255,14 @@ public sealed class Simulation : IDisposable
             return;
         }
         var generation = target.Generation;
-        After(1 + _random.NextInt64(_delayMaxMs), () => Deliver(from, target, generation, frame));
+        After(1 + _random.NextInt64(_delayMaxMs), () => Deliver(from.Name, target, generation, frame));
         if (_random.NextDouble() < _config.DuplicateRate)
         {
-            After(1 + _random.NextInt64(_delayMaxMs * 3), () => Deliver(from, target, generation, frame));
+            After(1 + _random.NextInt64(_delayMaxMs * 3), () => Deliver(from.Name, target, generation, frame));
         }
     }
 
-    private void Deliver(SimNode from, SimNode to, int generation, byte[] frame)
+    private void Deliver(string from, SimNode to, int generation, byte[] frame)
     {
         if (!to.Alive || to.Generation != generation)
         {
@@ -199,10 +270,10 @@ public sealed class Simulation : IDisposable
             return;
         }
         _delivered++;
-        var message = to.Replica!.Decode(from.Name, frame);
+        var message = to.Replica!.Decode(from, frame);
         if (message is not null)
         {
-            to.Replica.OnMessage(from.Name, message);
+            to.Replica.OnMessage(from, message);
         }
     }
 

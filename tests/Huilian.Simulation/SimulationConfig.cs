@@ -53,6 +53,9 @@ public sealed record SimulationConfig
 
     public required string WorkDirectory { get; init; }
 
+    /// <summary>A penalty against an honest node is a bug (a false accusation); tests that forge messages in honest names turn this off.</summary>
+    public bool FailWhenHonestNodesArePenalised { get; init; } = true;
+
     /// <summary>A mix of faults drawn from the seed: the configuration the CI seeds run.</summary>
     public static SimulationConfig Mixed(int seed, string workDirectory)
     {
