@@ -15,7 +15,7 @@ huilian_bg() { exec dotnet "$huilian_dll" "$@"; }   # for `… &`: the backgroun
 run_size() {
   local records="$1" name="$2" port="$3"
   local dir; dir="$(mktemp -d /tmp/huilian-figures.XXXXXX)"
-  huilian_bg up --dir "$dir" --port "$port" >"$out/$name-node.out" 2>"$out/$name-node.err" &
+  huilian_bg up --solo --dir "$dir" --port "$port" >"$out/$name-node.out" 2>"$out/$name-node.err" &
   local node=$!
   for _ in $(seq 1 120); do grep -q http "$out/$name-node.out" 2>/dev/null && break; sleep 0.5; done
   local url="http://127.0.0.1:$port"

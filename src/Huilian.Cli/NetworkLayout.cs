@@ -64,8 +64,13 @@ public sealed class NetworkLayout
         return File.ReadAllText(path).TrimEnd('\r', '\n');
     }
 
-    /// <summary>Creates a new network: keys, genesis, node configurations. Refuses to overwrite one.</summary>
-    public static NetworkLayout Create(string directory, string suite, string chainId, int validators, int basePort, int scryptN = Crypto.Keystore.DefaultScryptN)
+    /// <summary>
+    /// Creates a new network: keys, genesis, node configurations. Refuses to overwrite one. With more than one node,
+    /// each node also gets a TLS certificate (listed in genesis) and a peer port; ports are fixed here, at creation,
+    /// because peers dial them. A base port of 0 picks free ports now.
+    /// </summary>
+    public static NetworkLayout Create(string directory, string suite, string chainId, int validators, int basePort,
+        int observers = 0, int scryptN = Crypto.Keystore.DefaultScryptN)
     {
         var layout = new NetworkLayout(directory);
         if (layout.Exists)
@@ -76,33 +81,80 @@ public sealed class NetworkLayout
         {
             throw new CliException("A network has 1 to 64 validators.");
         }
+        if (observers < 0 || observers > 32)
+        {
+            throw new CliException("A network has 0 to 32 observers.");
+        }
+        if (basePort is < 0 or > 65535 - 200)
+        {
+            throw new CliException($"--port {basePort} leaves no room for the nodes' ports; choose 0 or 1024 to 65000.");
+        }
         CryptoSuites.Get(suite);
         System.IO.Directory.CreateDirectory(layout.Directory);
 
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         WriteSecret(layout.PasswordPath, password + "\n");
 
-        var genesisValidators = new List<GenesisValidator>();
-        var manifestNodes = new List<NetworkNode>();
-        for (var i = 0; i < validators; i++)
+        var total = validators + observers;
+        var networked = total > 1;
+        var names = Enumerable.Range(0, total).Select(i => i < validators ? $"node{i}" : $"observer{i - validators}").ToArray();
+        int[] apiPorts, peerPorts;
+        if (!networked)
         {
-            var name = $"node{i}";
+            (apiPorts, peerPorts) = ([basePort], []);
+        }
+        else if (basePort != 0)
+        {
+            apiPorts = Enumerable.Range(basePort, total).ToArray();
+            peerPorts = Enumerable.Range(basePort + 100, total).ToArray();
+        }
+        else
+        {
+            var free = FreePorts(2 * total);
+            (apiPorts, peerPorts) = (free[..total], free[total..]);
+        }
+
+        var genesisValidators = new List<GenesisValidator>();
+        var genesisNodes = new List<GenesisNode>();
+        var manifestNodes = new List<NetworkNode>();
+        for (var i = 0; i < total; i++)
+        {
+            var name = names[i];
+            var isValidator = i < validators;
             var nodeDirectory = layout.NodeDirectory(name);
-            using var key = CryptoSuites.GenerateKey(suite);
-            Crypto.Keystore.Encrypt(suite, key, password, scryptN).Save(Path.Combine(nodeDirectory, "validator.key"));
-            genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 });
-            var port = basePort == 0 ? 0 : basePort + i;
-            var url = $"http://127.0.0.1:{port}";
+            System.IO.Directory.CreateDirectory(nodeDirectory);
+            if (isValidator)
+            {
+                using var key = CryptoSuites.GenerateKey(suite);
+                Crypto.Keystore.Encrypt(suite, key, password, scryptN).Save(Path.Combine(nodeDirectory, "validator.key"));
+                genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 });
+            }
+            NetworkConfig? network = null;
+            if (networked)
+            {
+                using var certificate = Network.NodeCertificates.Create(name);
+                File.WriteAllBytes(Path.Combine(nodeDirectory, "node.p12"), Network.NodeCertificates.ExportPkcs12(certificate, password));
+                genesisNodes.Add(new GenesisNode { Name = name, Certificate = Convert.ToBase64String(certificate.RawData) });
+                network = new NetworkConfig
+                {
+                    Listen = $"127.0.0.1:{peerPorts[i]}",
+                    Certificate = "node.p12",
+                    Peers = Enumerable.Range(0, total).Where(j => j != i)
+                        .Select(j => new PeerConfig { Name = names[j], Host = "127.0.0.1", Port = peerPorts[j] }).ToArray(),
+                };
+            }
+            var url = $"http://127.0.0.1:{apiPorts[i]}";
             new NodeConfig
             {
                 Name = name,
                 Listen = url,
                 Genesis = "../../genesis.json",
                 DataDirectory = "data",
-                ValidatorKey = "validator.key",
+                ValidatorKey = isValidator ? "validator.key" : null,
                 PasswordFile = "../../secrets/password",
+                Network = network,
             }.Save(nodeDirectory);
-            manifestNodes.Add(new NetworkNode(name, Path.Combine("nodes", name), url));
+            manifestNodes.Add(new NetworkNode(name, Path.Combine("nodes", name), url, isValidator ? "validator" : "observer"));
         }
 
         using var admin = CryptoSuites.GenerateKey(suite);
@@ -114,6 +166,7 @@ public sealed class NetworkLayout
             Suite = suite,
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
             Validators = genesisValidators,
+            Nodes = genesisNodes,
             Accounts =
             [
                 new GenesisAccount { Name = AdminKeyName, PublicKey = Convert.ToHexStringLower(admin.PublicKey), Roles = ["admin", "evidence.recorder"] },
@@ -123,6 +176,24 @@ public sealed class NetworkLayout
         File.WriteAllText(layout.GenesisPath, genesis.ToJson());
         File.WriteAllText(layout.NetworkPath, JsonSerializer.Serialize(new NetworkManifest(chainId, suite, manifestNodes), CliJsonContext.Default.NetworkManifest));
         return layout;
+    }
+
+    /// <summary>Ports the system picks as free now; a node binds them later (a small race the caller accepts).</summary>
+    private static int[] FreePorts(int count)
+    {
+        // Hold every listener until all are picked, so the system cannot hand out one port twice.
+        var listeners = Enumerable.Range(0, count).Select(_ =>
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return listener;
+        }).ToArray();
+        var ports = listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var listener in listeners)
+        {
+            listener.Stop();
+        }
+        return ports;
     }
 
     private static void WriteSecret(string path, string content)
@@ -139,7 +210,7 @@ public sealed class NetworkLayout
 
 public sealed record NetworkManifest(string ChainId, string Suite, IReadOnlyList<NetworkNode> Nodes);
 
-public sealed record NetworkNode(string Name, string Directory, string Url);
+public sealed record NetworkNode(string Name, string Directory, string Url, string Role = "validator");
 
 public sealed class CliException(string message, int exitCode = 1) : Exception(message)
 {

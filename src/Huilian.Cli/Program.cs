@@ -11,6 +11,7 @@ public static class Program
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(NodeCommands.Create());
+        root.Subcommands.Add(NetworkCommands.Create());
         root.Subcommands.Add(TransactionCommands.Create());
         root.Subcommands.Add(EvidenceCommands.Create());
         root.Subcommands.Add(BlockCommands.Create());

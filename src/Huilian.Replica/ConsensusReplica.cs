@@ -61,6 +61,28 @@ public sealed class ConsensusReplica
 
     public int EvidencePending => _evidencePool.Count;
 
+    /// <summary>Takes a picture of the replica for other threads; call it on the replica's thread.</summary>
+    public ReplicaSnapshot Snapshot()
+    {
+        var round = _machine.Round;
+        var validators = _chain.Setup.Validators.Validators;
+        var prevotes = _machine.Votes(round, VoteType.Prevote);
+        var precommits = _machine.Votes(round, VoteType.Precommit);
+        var votes = new ValidatorVotes[validators.Count];
+        for (var i = 0; i < votes.Length; i++)
+        {
+            votes[i] = new ValidatorVotes((uint)i, validators[i].Name, validators[i].Power,
+                ReplicaSnapshot.Describe(prevotes?.Of((uint)i)), ReplicaSnapshot.Describe(precommits?.Of((uint)i)));
+        }
+        var peers = _peerStatus.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new PeerConsensusView(p.Key, p.Value.CommittedHeight, p.Value.Height, p.Value.Round,
+                ReplicaSnapshot.StepName((Step)Math.Min(p.Value.Step, (byte)Step.Precommit))))
+            .ToArray();
+        return new ReplicaSnapshot(_chain.Head.Height, _machine.Height, round, ReplicaSnapshot.StepName(_machine.Step),
+            _machine.LockedRound, _machine.ValidRound, _machine.Proposer(_machine.Height, round), _machine.ProposalAt(round) is not null,
+            _selfIndex, votes, peers, _evidencePool.Count, _syncRequest is not null);
+    }
+
     private string ChainId => _chain.Setup.ChainId;
 
     public void Start()
@@ -78,18 +100,21 @@ public sealed class ConsensusReplica
 
     public HelloMessage Hello() => new(ChainId, _chain.Setup.GenesisHash, _options.NodeName, _chain.Head.Height);
 
-    /// <summary>Transactions admitted to this node's mempool (through its API): tell the proposer side and the peers.</summary>
-    public void OnTransactionsAdmitted(IReadOnlyList<Transaction> transactions)
+    /// <summary>Transactions admitted to this node's mempool (through its API): gossip them and wake the proposer.</summary>
+    public void OnTransactionsAdmitted(IReadOnlyList<byte[]> transactions)
     {
         if (transactions.Count > 0)
         {
             foreach (var chunk in transactions.Chunk(WireMessage.TransactionsPerMessageMax))
             {
-                _env.Broadcast(new TransactionsMessage(chunk.Select(t => t.EncodedArray).ToArray()));
+                _env.Broadcast(new TransactionsMessage(chunk));
             }
         }
         TryProduceValue();
     }
+
+    /// <summary>Peers' transactions were admitted to the mempool: the proposer may have enough now.</summary>
+    public void OnTransactionsArrived() => TryProduceValue();
 
     public void OnTimer(ReplicaTimer timer)
     {

@@ -16,7 +16,7 @@ public sealed class CliTests
     {
         using var directory = new TemporaryDirectory();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (process, url) = await HuilianProcess.StartNode("up", "--dir", directory.Path, "--port", "0");
+        var (process, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
         await using (process)
         {
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"`huilian up` took {started.Elapsed} to serve.");
@@ -35,7 +35,7 @@ public sealed class CliTests
     public async Task EvidenceCanBeRecordedLookedUpAndProvedOfflineFromTheCli()
     {
         using var directory = new TemporaryDirectory();
-        var (node, url) = await HuilianProcess.StartNode("up", "--dir", directory.Path, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
         await using (node)
         {
             var document = directory.Combine("contract.pdf");
@@ -77,7 +77,8 @@ public sealed class CliTests
 
             var block = await HuilianProcess.Run("block", "show", "latest", "--node", url, "--json");
             Assert.True(block.ExitCode == 0, block.Stderr);
-            Assert.Equal(2UL, JsonDocument.Parse(block.Stdout).RootElement.GetProperty("header").GetProperty("height").GetUInt64());
+            // Heights also advance with empty heartbeat blocks, so the two records are at height 2 or above.
+            Assert.True(JsonDocument.Parse(block.Stdout).RootElement.GetProperty("header").GetProperty("height").GetUInt64() >= 2);
 
             var badPayload = await HuilianProcess.Run("tx", "submit", "--node", url, "--dir", dir, "--module", "evidence", "--action", "record", "--payload", "{\"hash\":42}", "--wait");
             Assert.Equal(1, badPayload.ExitCode);
@@ -87,7 +88,7 @@ public sealed class CliTests
         }
         var chainVerify = await HuilianProcess.Run("chain", "verify", "--dir", directory.Path, "--replay", "--signatures");
         Assert.True(chainVerify.ExitCode == 0, chainVerify.Stderr);
-        Assert.Contains("Replay matches: 2 blocks and 2 transactions", chainVerify.Stdout);
+        Assert.Matches(@"Replay matches: \d+ blocks and 2 transactions", chainVerify.Stdout);
     }
 
     [Theory]

@@ -73,7 +73,7 @@ public sealed class NodeFixture : IAsyncDisposable
             Genesis = "genesis.json",
             ValidatorKey = "validator.key",
             PasswordFile = "password",
-            Ordering = new OrderingConfig { BatchWindowMs = 2 },
+            Consensus = new ConsensusConfig { BatchWindowMs = 2 },
             Mempool = mempool ?? new MempoolConfig(),
         };
         config.Save(directory);

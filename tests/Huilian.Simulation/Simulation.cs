@@ -457,7 +457,7 @@ public sealed class Simulation : IDisposable
         var result = node.Mempool!.Admit(transaction);
         if (result.Status is AdmissionStatus.Accepted or AdmissionStatus.AlreadyPending)
         {
-            node.Replica!.OnTransactionsAdmitted([transaction]);
+            node.Replica!.OnTransactionsAdmitted([transaction.EncodedArray]);
         }
     }
 

@@ -10,6 +10,30 @@ internal static class NodeRunner
 {
     public static async Task<int> Run(NodeConfig config, CancellationToken cancellationToken)
     {
+        // The pid file tells `huilian network` which process is this node; it exists while the node runs.
+        var pidFile = Path.Combine(config.BaseDirectory, NodeProcesses.PidFileName);
+        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (NodeProcesses.RunningPid(pidFile) is { } other && other != Environment.ProcessId)
+        {
+            CommandSupport.Error($"Node {config.Name} already runs as process {other}; stop it first.");
+            return 1;
+        }
+        File.WriteAllText(pidFile, pid);
+        try
+        {
+            return await RunNode(config, cancellationToken);
+        }
+        finally
+        {
+            if (File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() == pid)
+            {
+                File.Delete(pidFile);
+            }
+        }
+    }
+
+    private static async Task<int> RunNode(NodeConfig config, CancellationToken cancellationToken)
+    {
         var started = System.Diagnostics.Stopwatch.StartNew();
         NodeRuntime runtime;
         try

@@ -4,36 +4,88 @@ using Huilian.Node.Hosting;
 namespace Huilian.Cli.Commands;
 
 /// <summary>
-/// <c>huilian up</c>: the one command that gives a working chain. Creates a network directory on first use
-/// (genesis, keys, configuration) and runs its node in the foreground, printing the base URL once it serves.
+/// <c>huilian up</c>: the one command that gives a working chain. Creates a network directory on first use (genesis,
+/// keys, certificates, configuration) — four validators by default, one with <c>--solo</c> — and runs it in the
+/// foreground until Ctrl-C: a solo node in this process, a network as one child process per node. Prints the first
+/// node's base URL on standard output once every node serves.
 /// </summary>
 internal static class UpCommand
 {
     public static Command Create()
     {
         var directory = CommandSupport.DirectoryOption();
-        var solo = new Option<bool>("--solo") { Description = "One validator (the default until BFT consensus lands)." };
-        var port = new Option<int?>("--port") { Description = $"Listen on this port (0 picks a free one; default {NetworkLayout.DefaultPort} for a new network)." };
-        var suite = new Option<string>("--suite") { Description = "Crypto suite for a new network: intl or gm.", DefaultValueFactory = _ => "intl" };
-        suite.AcceptOnlyFromAmong("intl", "gm");
-        var command = new Command("up", "Create a network on first use, then run it; prints the node's base URL.") { directory, solo, port, suite };
+        var solo = new Option<bool>("--solo") { Description = "Create a network of one validator, run in this process." };
+        var validators = new Option<int>("--validators") { Description = "Validators of a new network.", DefaultValueFactory = _ => 4 };
+        var port = new Option<int?>("--port") { Description = $"First API port of a new network (default {NetworkLayout.DefaultPort}; peers use port+100 on; 0 picks free ports). A solo node: listen on this port." };
+        var suite = NetworkCommands.SuiteOption();
+        var command = new Command("up", "Create a network on first use, then run it until Ctrl-C; prints the first node's base URL.") { directory, solo, validators, port, suite };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
             var layout = new NetworkLayout(parse.GetValue(directory)!);
             if (!layout.Exists)
             {
-                NetworkLayout.Create(layout.Directory, parse.GetValue(suite)!, "huilian-local", 1, parse.GetValue(port) ?? NetworkLayout.DefaultPort);
-                Console.Error.WriteLine($"Created a solo network in {layout.Directory} (suite {parse.GetValue(suite)}).");
+                var count = parse.GetValue(solo) ? 1 : parse.GetValue(validators);
+                NetworkLayout.Create(layout.Directory, parse.GetValue(suite)!, "huilian-local", count, parse.GetValue(port) ?? NetworkLayout.DefaultPort);
+                Console.Error.WriteLine(count == 1
+                    ? $"Created a solo network in {layout.Directory} (suite {parse.GetValue(suite)})."
+                    : $"Created a network of {count} validators in {layout.Directory} (suite {parse.GetValue(suite)}).");
             }
             var manifest = layout.LoadManifest();
-            var config = NodeConfig.Load(layout.NodeDirectory(manifest.Nodes[0].Name));
-            if (parse.GetValue(port) is { } chosen)
+            if (manifest.Nodes.Count == 1)
             {
-                config = config.WithListen($"http://127.0.0.1:{chosen}");
+                var config = NodeConfig.Load(layout.NodeDirectory(manifest.Nodes[0].Name));
+                if (parse.GetValue(port) is { } chosen)
+                {
+                    config = config.WithListen($"http://127.0.0.1:{chosen}");
+                }
+                return await NodeRunner.Run(config, cancellationToken);
             }
-            return await NodeRunner.Run(config, cancellationToken);
+            return await RunNetwork(layout, manifest, cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>Runs every node as a child process until cancelled, then stops them all.</summary>
+    private static async Task<int> RunNetwork(NetworkLayout layout, NetworkManifest manifest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NetworkCommands.StartAll(layout, manifest, cancellationToken);
+            foreach (var node in manifest.Nodes)
+            {
+                Console.Error.WriteLine($"  {node.Name,-10} {node.Role,-9} {node.Url}  log {NodeProcesses.LogPath(layout, node.Name)}");
+            }
+            Console.Error.WriteLine($"{manifest.Nodes.Count} nodes serve; `huilian network status --dir {layout.Directory}` shows them. Ctrl-C stops them.");
+            Console.WriteLine(manifest.Nodes[0].Url);
+            Console.Out.Flush();
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                foreach (var node in manifest.Nodes)
+                {
+                    var running = NodeProcesses.RunningPid(layout, node.Name) is not null;
+                    if (!running && reported.Add(node.Name))
+                    {
+                        Console.Error.WriteLine($"Node {node.Name} is not running (`huilian network start {node.Name} --dir {layout.Directory}` starts it again).");
+                    }
+                    else if (running)
+                    {
+                        reported.Remove(node.Name);
+                    }
+                }
+            }
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        finally
+        {
+            Console.Error.WriteLine("Stopping the nodes…");
+            await Task.WhenAll(manifest.Nodes.Select(node => Task.Run(() => NodeProcesses.Stop(layout, node.Name, TimeSpan.FromSeconds(15)), CancellationToken.None)));
+        }
     }
 }
 
@@ -43,17 +95,22 @@ internal static class InitCommand
     public static Command Create()
     {
         var directory = CommandSupport.DirectoryOption();
-        var suite = new Option<string>("--suite") { Description = "Crypto suite: intl or gm.", DefaultValueFactory = _ => "intl" };
-        suite.AcceptOnlyFromAmong("intl", "gm");
+        var suite = NetworkCommands.SuiteOption();
         var chainId = new Option<string>("--chain-id") { Description = "The chain id.", DefaultValueFactory = _ => "huilian-local" };
-        var port = new Option<int>("--port") { Description = "The first node's API port (0: pick a free one at each start).", DefaultValueFactory = _ => NetworkLayout.DefaultPort };
-        var command = new Command("init", "Create a network directory: genesis, keys and node configuration.") { directory, suite, chainId, port };
+        var port = new Option<int>("--port") { Description = "The first node's API port (0: free ports; a solo node then picks one at each start).", DefaultValueFactory = _ => NetworkLayout.DefaultPort };
+        var validators = new Option<int>("--validators") { Description = "Number of validators.", DefaultValueFactory = _ => 1 };
+        var observers = new Option<int>("--observers") { Description = "Number of observer nodes.", DefaultValueFactory = _ => 0 };
+        var command = new Command("init", "Create a network directory: genesis, keys, certificates and node configurations.") { directory, suite, chainId, port, validators, observers };
         command.SetAction(parse => CommandSupport.Run(() =>
         {
-            var layout = NetworkLayout.Create(parse.GetValue(directory)!, parse.GetValue(suite)!, parse.GetValue(chainId)!, 1, parse.GetValue(port));
+            var layout = NetworkLayout.Create(parse.GetValue(directory)!, parse.GetValue(suite)!, parse.GetValue(chainId)!, parse.GetValue(validators),
+                parse.GetValue(port), parse.GetValue(observers));
             Console.WriteLine($"Created network {parse.GetValue(chainId)} in {layout.Directory}");
             Console.WriteLine($"  genesis   {layout.GenesisPath}");
-            Console.WriteLine($"  node      {layout.NodeDirectory("node0")}");
+            foreach (var node in layout.LoadManifest().Nodes)
+            {
+                Console.WriteLine($"  {node.Role,-9} {layout.NodeDirectory(node.Name)}  {node.Url}");
+            }
             Console.WriteLine($"  admin key {layout.KeyPath(NetworkLayout.AdminKeyName)}");
             return Task.FromResult(0);
         }).GetAwaiter().GetResult());

@@ -16,6 +16,8 @@ public sealed class GenesisDocument
 {
     public const int AccountsMax = 10_000;
 
+    public const int NodesMax = 256;
+
     /// <summary>Bounded so that the total power of the largest validator set cannot overflow.</summary>
     public const ulong ValidatorPowerMax = 1UL << 48;
 
@@ -29,6 +31,9 @@ public sealed class GenesisDocument
     public required IReadOnlyList<GenesisValidator> Validators { get; init; }
 
     public IReadOnlyList<GenesisAccount> Accounts { get; set; } = [];
+
+    /// <summary>The nodes allowed to connect to one another: their names and TLS certificates (DER, base64).</summary>
+    public IReadOnlyList<GenesisNode> Nodes { get; set; } = [];
 
     public ConsensusParameters Parameters { get; set; } = new();
 
@@ -115,6 +120,29 @@ public sealed class GenesisDocument
                 }
             }
         }
+        if (Nodes.Count > NodesMax)
+        {
+            throw new GenesisException($"Genesis may name at most {NodesMax} nodes.");
+        }
+        var nodeNames = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var node in Nodes)
+        {
+            if (node is null || string.IsNullOrWhiteSpace(node.Name) || node.Name.Length > 64 || !nodeNames.Add(node.Name))
+            {
+                throw new GenesisException($"Node name '{node?.Name}' must be 1 to 64 characters and unique.");
+            }
+            try
+            {
+                if (System.Convert.FromBase64String(node.Certificate).Length is 0 or > 8192)
+                {
+                    throw new FormatException();
+                }
+            }
+            catch (FormatException)
+            {
+                throw new GenesisException($"The certificate of node '{node.Name}' must be its DER encoding in base64 (at most 8 KiB).");
+            }
+        }
         Parameters.Validate();
     }
 
@@ -145,6 +173,12 @@ public sealed class GenesisDocument
             {
                 writer.WriteString(role);
             }
+        }
+        writer.WriteCount(Nodes.Count);
+        foreach (var node in Nodes)
+        {
+            writer.WriteString(node.Name);
+            writer.WriteBytes(System.Convert.FromBase64String(node.Certificate));
         }
         writer.WriteU32(checked((uint)Parameters.BlockTransactionsMax));
         writer.WriteU64(checked((ulong)Parameters.BlockBytesMax));
@@ -183,6 +217,17 @@ public sealed class GenesisValidator
     public required string PublicKey { get; init; }
 
     public ulong Power { get; set; } = 1;
+}
+
+public sealed class GenesisNode
+{
+    public required string Name { get; init; }
+
+    /// <summary>The node's TLS certificate, DER in base64: peers authenticate it by its SHA-256 fingerprint.</summary>
+    public required string Certificate { get; init; }
+
+    /// <summary>The SHA-256 fingerprint of the certificate's DER bytes, lowercase hex.</summary>
+    public string Fingerprint() => System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Convert.FromBase64String(Certificate)));
 }
 
 public sealed class GenesisAccount

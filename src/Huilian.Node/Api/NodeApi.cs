@@ -68,7 +68,13 @@ public static class NodeApi
             .WithName("StreamBlocks")
             .WithSummary("Committed blocks as server-sent events: height, hash, time, transaction ids and result codes");
 
-        v1.MapGet("/status", GetStatus).WithName("GetStatus").WithSummary("The node: chain, height, last hash, validators, version");
+        v1.MapGet("/status", GetStatus).WithName("GetStatus").WithSummary("The node: chain, height, last hash, validators, consensus round, peers, version");
+        v1.MapGet("/consensus", GetConsensus).WithName("GetConsensus")
+            .WithSummary("The consensus round in progress: height, round, step, proposer, each validator's prevote and precommit as this node saw them, peers' rounds");
+        v1.MapGet("/network/peers", GetPeers).WithName("GetPeers")
+            .WithSummary("The node's peers from genesis: connected or not, address, frames in and out, penalty, ban, their last reported height and round");
+        v1.MapGet("/misbehavior", GetMisbehavior).WithName("GetMisbehavior")
+            .WithSummary("Every equivocation committed on chain: the validator, height, round, vote type, both conflicting votes, and the block that recorded it");
         app.MapGet("/health", (NodeRuntime node) => Results.Json(new { status = "ok", height = node.Chain.Head.Height }))
             .WithName("Health").WithSummary("200 while the node serves");
         app.MapGet("/metrics", (NodeRuntime node) =>
@@ -112,6 +118,10 @@ public static class NodeApi
 
         var result = node.Mempool.Admit(encoded);
         node.Metrics.CountAdmission(result.Status == AdmissionStatus.Refused ? result.Refusal!.Code : result.Status.ToString());
+        if (result.Status == AdmissionStatus.Accepted)
+        {
+            node.NotifyAdmitted(encoded);
+        }
         switch (result.Status)
         {
             case AdmissionStatus.Refused:
@@ -208,6 +218,10 @@ public static class NodeApi
             }
             var result = node.Mempool.Admit(encoded);
             node.Metrics.CountAdmission(result.Status == AdmissionStatus.Refused ? result.Refusal!.Code : result.Status.ToString());
+            if (result.Status == AdmissionStatus.Accepted)
+            {
+                node.NotifyAdmitted(encoded);
+            }
             results[i] = result.Status switch
             {
                 AdmissionStatus.Accepted or AdmissionStatus.AlreadyPending => new { id = (string?)result.Id.ToString(), status = "pending", code = (string?)null, message = (string?)null },
@@ -410,7 +424,81 @@ public static class NodeApi
             validatorIndex = node.ValidatorIndex,
             validators = node.Setup.Validators.Validators.Select((v, i) => new { index = i, name = v.Name, publicKey = JsonViews.Hex(v.PublicKey), power = v.Power }),
             mempool = new { transactions = node.Mempool.Count, bytes = node.Mempool.Bytes },
+            consensus = node.ReplicaStatus is { } replica
+                ? new { height = replica.Height, round = replica.Round, step = replica.Step, proposer = replica.Proposer, syncing = replica.Syncing }
+                : null,
+            peers = new { connected = node.Transport.ConnectedPeers.Count, known = node.Setup.Genesis.Nodes.Count(n => n.Name != node.Config.Name) },
             startedAt = node.StartedAt.ToString("O"),
+        });
+    }
+
+    private static IResult GetConsensus(NodeRuntime node)
+    {
+        if (node.ReplicaStatus is not { } replica)
+        {
+            return Problems.For("ConsensusNotStarted", "Consensus has not started yet on this node.", StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Json(new
+        {
+            committedHeight = replica.CommittedHeight,
+            height = replica.Height,
+            round = replica.Round,
+            step = replica.Step,
+            proposer = replica.Proposer,
+            proposerName = node.Setup.Validators.Validators[(int)replica.Proposer].Name,
+            hasProposal = replica.HasProposal,
+            lockedRound = replica.LockedRound,
+            validRound = replica.ValidRound,
+            validatorIndex = replica.ValidatorIndex,
+            syncing = replica.Syncing,
+            evidencePending = replica.EvidencePending,
+            votes = replica.Votes.Select(v => new { index = v.Index, name = v.Name, power = v.Power, prevote = v.Prevote, precommit = v.Precommit }),
+            peers = replica.Peers.Select(p => new { name = p.Name, committedHeight = p.CommittedHeight, height = p.Height, round = p.Round, step = p.Step }),
+        });
+    }
+
+    private static IResult GetPeers(NodeRuntime node)
+    {
+        var views = node.ReplicaStatus?.Peers.ToDictionary(p => p.Name, StringComparer.Ordinal) ?? [];
+        return Results.Json(new
+        {
+            node = node.Config.Name,
+            peers = node.Transport.Describe().Select(p => new
+            {
+                name = p.Name,
+                connected = p.Connected,
+                remote = p.RemoteEndPoint,
+                framesIn = p.FramesIn,
+                framesOut = p.FramesOut,
+                penalty = p.Penalty,
+                bannedUntil = p.BannedUntil?.ToString("O"),
+                committedHeight = views.TryGetValue(p.Name, out var view) ? view.CommittedHeight : (ulong?)null,
+                height = view?.Height,
+                round = view?.Round,
+            }),
+        });
+    }
+
+    private static IResult GetMisbehavior(NodeRuntime node)
+    {
+        var validators = node.Setup.Validators.Validators;
+        return Results.Json(new
+        {
+            misbehavior = node.Chain.Misbehavior.Select(m => new
+            {
+                recordedAtHeight = m.Height,
+                kind = "duplicate-vote",
+                validator = m.Evidence.First.ValidatorIndex,
+                validatorName = m.Evidence.First.ValidatorIndex < validators.Count ? validators[(int)m.Evidence.First.ValidatorIndex].Name : null,
+                height = m.Evidence.First.Height,
+                round = m.Evidence.First.Round,
+                type = m.Evidence.First.Type.ToString().ToLowerInvariant(),
+                votes = new[] { m.Evidence.First, m.Evidence.Second }.Select(v => new
+                {
+                    blockHash = v.IsNil ? "nil" : v.BlockHash.ToString(),
+                    signature = JsonViews.Hex(v.Signature),
+                }),
+            }),
         });
     }
 

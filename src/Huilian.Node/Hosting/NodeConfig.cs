@@ -28,7 +28,10 @@ public sealed class NodeConfig
     /// <summary>A file holding the keystore password. HUILIAN_PASSWORD takes precedence when set.</summary>
     public string? PasswordFile { get; init; }
 
-    public OrderingConfig Ordering { get; init; } = new();
+    public ConsensusConfig Consensus { get; init; } = new();
+
+    /// <summary>Node-to-node transport; absent for a single-validator chain with no peers.</summary>
+    public NetworkConfig? Network { get; init; }
 
     public MempoolConfig Mempool { get; init; } = new();
 
@@ -46,7 +49,8 @@ public sealed class NodeConfig
         DataDirectory = DataDirectory,
         ValidatorKey = ValidatorKey,
         PasswordFile = PasswordFile,
-        Ordering = Ordering,
+        Consensus = Consensus,
+        Network = Network,
         Mempool = Mempool,
         Storage = Storage,
         BaseDirectory = BaseDirectory,
@@ -100,13 +104,63 @@ public sealed class NodeConfig
     }
 }
 
-public sealed class OrderingConfig
+/// <summary>Consensus timing. The defaults suit validators on one LAN or region.</summary>
+public sealed class ConsensusConfig
 {
+    public long ProposeTimeoutMs { get; init; } = 3_000;
+
+    public long ProposeTimeoutDeltaMs { get; init; } = 500;
+
+    public long VoteTimeoutMs { get; init; } = 1_000;
+
+    public long VoteTimeoutDeltaMs { get; init; } = 500;
+
+    public long GossipIntervalMs { get; init; } = 200;
+
     public int TargetTransactions { get; init; } = 2_000;
 
     public long BatchWindowMs { get; init; } = 10;
 
-    public SoloOrderingOptions ToOptions() => new() { TargetTransactions = TargetTransactions, BatchWindowMs = BatchWindowMs };
+    public long EmptyBlockIntervalMs { get; init; } = 1_000;
+
+    public Huilian.Replica.ReplicaOptions ToOptions(string nodeName) => new()
+    {
+        NodeName = nodeName,
+        Timeouts = new Huilian.Consensus.Tendermint.TimeoutConfig
+        {
+            ProposeBaseMs = ProposeTimeoutMs,
+            ProposeDeltaMs = ProposeTimeoutDeltaMs,
+            PrevoteBaseMs = VoteTimeoutMs,
+            PrevoteDeltaMs = VoteTimeoutDeltaMs,
+            PrecommitBaseMs = VoteTimeoutMs,
+            PrecommitDeltaMs = VoteTimeoutDeltaMs,
+        },
+        GossipIntervalMs = GossipIntervalMs,
+        TargetTransactions = TargetTransactions,
+        BatchWindowMs = BatchWindowMs,
+        EmptyBlockIntervalMs = EmptyBlockIntervalMs,
+    };
+}
+
+/// <summary>Where this node listens for peers, its TLS certificate, and whom it dials.</summary>
+public sealed class NetworkConfig
+{
+    /// <summary>host:port for peer connections, e.g. 127.0.0.1:26780.</summary>
+    public required string Listen { get; init; }
+
+    /// <summary>The node's TLS certificate with its key (PKCS#12, encrypted with the keystore password).</summary>
+    public required string Certificate { get; init; }
+
+    public IReadOnlyList<PeerConfig> Peers { get; init; } = [];
+}
+
+public sealed class PeerConfig
+{
+    public required string Name { get; init; }
+
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
 }
 
 public sealed class MempoolConfig

@@ -46,7 +46,7 @@ public static class NodeHost
         }
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(new BlockStream(runtime));
-        builder.Services.AddHostedService<SoloOrderingService>();
+        builder.Services.AddHostedService<ReplicaService>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

@@ -5,6 +5,7 @@ using Huilian.Core.Ledger;
 using Huilian.Crypto;
 using Huilian.Execution.Host;
 using Huilian.Ledger;
+using Huilian.Replica;
 
 namespace Huilian.Node.Hosting;
 
@@ -19,8 +20,9 @@ public sealed class NodeRuntime : IDisposable
 {
     private readonly ConcurrentDictionary<Hash32, TaskCompletionSource<TransactionOutcome>> _waiters = new();
 
-    private NodeRuntime(NodeConfig config, ChainSetup setup, Chain chain, Mempool mempool, ISigningKey? validatorKey)
+    private NodeRuntime(NodeConfig config, ChainSetup setup, Chain chain, Mempool mempool, ISigningKey? validatorKey, IPeerTransport transport)
     {
+        Transport = transport;
         Config = config;
         Setup = setup;
         Chain = chain;
@@ -47,6 +49,28 @@ public sealed class NodeRuntime : IDisposable
     public int ValidatorIndex { get; }
 
     public NodeMetrics Metrics { get; } = new();
+
+    public IPeerTransport Transport { get; }
+
+    /// <summary>The running replica, once consensus has started.</summary>
+    public ConsensusReplica? Replica { get; private set; }
+
+    /// <summary>The replica as last pictured on its thread (at most every 100 ms), for the API.</summary>
+    public volatile ReplicaSnapshot? ReplicaStatus;
+
+    /// <summary>Raised with the bytes of each transaction this node's API admitted, for gossip.</summary>
+    public event Action<byte[]>? TransactionAdmitted;
+
+    public void NotifyAdmitted(byte[] transaction) => TransactionAdmitted?.Invoke(transaction);
+
+    /// <summary>Builds the replica that drives consensus for this node, signing through a durable guard.</summary>
+    public ConsensusReplica CreateReplica(IReplicaEnvironment environment)
+    {
+        var guard = ValidatorKey is null ? null
+            : new SignGuard(ValidatorKey, new FileSignStateStore(Path.Combine(Config.Resolve(Config.DataDirectory), "sign-state.bin")));
+        Replica = new ConsensusReplica(Config.Consensus.ToOptions(Config.Name), Chain, Mempool, guard, environment);
+        return Replica;
+    }
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -75,7 +99,8 @@ public sealed class NodeRuntime : IDisposable
         // before the node starts serving, rather than carrying it in the heap.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var mempool = new Mempool(chain, config.Mempool.ToOptions());
-        return new NodeRuntime(config, setup, chain, mempool, validatorKey);
+        var transport = PeerTransports.Create(config, setup);
+        return new NodeRuntime(config, setup, chain, mempool, validatorKey, transport);
     }
 
     /// <summary>Waits for <paramref name="id"/> to commit or be dropped; register before submitting to miss nothing.</summary>
@@ -115,6 +140,7 @@ public sealed class NodeRuntime : IDisposable
 
     public void Dispose()
     {
+        Transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Chain.Dispose();
         ValidatorKey?.Dispose();
     }
