@@ -16,7 +16,7 @@ internal static class NetworkCommands
     {
         return new Command("network", "Run a network of node processes on this machine.")
         {
-            Up(), Status(), Down(), Kill(), Start(),
+            Up(), Status(), Down(), Kill(), Stop(), Start(),
         };
     }
 
@@ -131,6 +131,21 @@ internal static class NetworkCommands
             var layout = new NetworkLayout(parse.GetValue(directory)!);
             var entry = Find(layout, parse.GetValue(node)!);
             Console.WriteLine(NodeProcesses.Kill(layout, entry.Name) ? $"Killed {entry.Name}." : $"{entry.Name} was not running.");
+            return Task.FromResult(0);
+        }).GetAwaiter().GetResult());
+        return command;
+    }
+
+    private static Command Stop()
+    {
+        var directory = CommandSupport.DirectoryOption();
+        var node = new Argument<string>("node") { Description = "The node's name, e.g. node2." };
+        var command = new Command("stop", "Stop one node gracefully (SIGTERM, then SIGKILL after 15 s).") { node, directory };
+        command.SetAction(parse => CommandSupport.Run(() =>
+        {
+            var layout = new NetworkLayout(parse.GetValue(directory)!);
+            var entry = Find(layout, parse.GetValue(node)!);
+            Console.WriteLine(NodeProcesses.Stop(layout, entry.Name, TimeSpan.FromSeconds(15)) ? $"Stopped {entry.Name}." : $"{entry.Name} was not running.");
             return Task.FromResult(0);
         }).GetAwaiter().GetResult());
         return command;
