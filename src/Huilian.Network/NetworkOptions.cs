@@ -36,7 +36,7 @@ public sealed class NetworkOptions
 
     public TimeSpan ReconnectDelayMin { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    public TimeSpan ReconnectDelayMax { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ReconnectDelayMax { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

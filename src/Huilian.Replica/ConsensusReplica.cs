@@ -36,6 +36,7 @@ public sealed class ConsensusReplica
     private (ulong Height, uint Round, long RequestedAtMs)? _pendingValue;
     private (string Peer, ulong FromHeight, long SentAtMs)? _syncRequest;
     private long _valueTimerDueMs = long.MaxValue;
+    private Hash32 _lockedBlockKept;
     private bool _started;
 
     public ConsensusReplica(ReplicaOptions options, Chain chain, Mempool mempool, SignGuard? guard, IReplicaEnvironment environment)
@@ -60,6 +61,9 @@ public sealed class ConsensusReplica
     public IReadOnlyDictionary<string, StatusMessage> PeerStatus => _peerStatus;
 
     public int EvidencePending => _evidencePool.Count;
+
+    /// <summary>Whether <see cref="Start"/> resumed a height this validator had signed in before a restart.</summary>
+    public bool Resumed { get; private set; }
 
     /// <summary>Takes a picture of the replica for other threads; call it on the replica's thread.</summary>
     public ReplicaSnapshot Snapshot()
@@ -93,9 +97,91 @@ public sealed class ConsensusReplica
         }
         _started = true;
         _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: starting consensus at height {_chain.Head.Height + 1} as {(_selfIndex >= 0 ? $"validator {_selfIndex}" : "observer")}.");
-        Feed(new StartHeightInput(_chain.Head.Height + 1));
+        if (!Resume())
+        {
+            Feed(new StartHeightInput(_chain.Head.Height + 1));
+        }
         _env.Schedule(_options.GossipIntervalMs, new GossipTimer());
         BroadcastStatus();
+    }
+
+    /// <summary>
+    /// After a restart within a height this validator had signed in: resume in the round it last signed in, with the
+    /// lock and valid value it had, the block it is locked on, and its last vote sent again. Without this a validator
+    /// would forget its lock (weakening safety) and, when every validator restarts at once, none would vote again in
+    /// the rounds they had already signed in (losing liveness).
+    /// </summary>
+    private bool Resume()
+    {
+        if (_guard?.Last is not { } last || last.Height != _chain.Head.Height + 1)
+        {
+            return false;
+        }
+        var context = last.Context;
+        Resumed = true;
+        // The block it is locked on, and the prevotes that justified the lock, first: with them the machine, once
+        // started, can re-propose the block with its proof of lock, and peers that lost theirs can accept it.
+        ProposalMessage? stored = null;
+        var proofOfLock = new List<Vote>();
+        if (_guard.LoadLockedBlock() is { } bytes)
+        {
+            try
+            {
+                var record = LockedBlockRecord.Decode(bytes);
+                if (WireMessage.Decode(record.Proposal) is ProposalMessage message && message.Proposal.Height == last.Height
+                    && message.Proposal.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures)
+                    && ValidateProposedBlock(_options.NodeName, message, out var block) && block is not null)
+                {
+                    stored = message;
+                    _proposalMessages[(message.Proposal.Round, message.Proposal.BlockHash)] = message;
+                    _blocks[message.Proposal.BlockHash] = block;
+                    _lockedBlockKept = message.Proposal.BlockHash;
+                    foreach (var encoded in record.Votes)
+                    {
+                        if (WireMessage.Decode(encoded) is VoteMessage { Vote: var vote } && vote.Height == last.Height
+                            && vote.ValidatorIndex < _chain.Setup.Validators.Count
+                            && vote.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+                        {
+                            proofOfLock.Add(vote);
+                        }
+                    }
+                }
+            }
+            catch (EncodingException exception)
+            {
+                _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: the stored locked block does not decode ({exception.Message}); peers will send it again.");
+            }
+        }
+        // Resume in the round after the last one it signed in: every slot there is fresh, so it can vote again at
+        // once (entering a later round is always allowed), while the restored lock keeps it from voting against a
+        // value it precommitted.
+        var round = last.Round + 1;
+        _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: resuming height {last.Height} in round {round} "
+            + $"(last signed in round {last.Round}; locked round {context.LockedRound}, valid round {context.ValidRound}).");
+        Feed(new StartHeightInput(last.Height, new RestoredState(round, context.LockedRound, context.LockedValue, context.ValidRound, context.ValidValue)));
+        foreach (var vote in proofOfLock)
+        {
+            if (_seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+            {
+                Feed(new VoteInput(vote));
+            }
+        }
+        if (stored is not null)
+        {
+            Feed(new ProposalInput(stored.Proposal, true));
+        }
+        // Its last vote again: peers may not have it, and with it a decision of that round can still be reached.
+        if (last.Step != SignStep.Proposal)
+        {
+            var vote = new Vote(last.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit, last.Height, last.Round,
+                context.BlockHash, (uint)_selfIndex, last.Signature);
+            if (vote.SignBytes(ChainId).AsSpan().SequenceEqual(last.SignBytes) && _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+            {
+                _env.Broadcast(new VoteMessage(vote));
+                Feed(new VoteInput(vote));
+            }
+        }
+        return true;
     }
 
     public HelloMessage Hello() => new(ChainId, _chain.Setup.GenesisHash, _options.NodeName, _chain.Head.Height);
@@ -496,7 +582,8 @@ public sealed class ConsensusReplica
             return;
         }
         _pendingValue = null;
-        var batch = _mempool.TakeBatch(parameters.BlockTransactionsMax, parameters.BlockBytesMax);
+        var limit = _options.ProposalTransactionsMax > 0 ? Math.Min(_options.ProposalTransactionsMax, parameters.BlockTransactionsMax) : parameters.BlockTransactionsMax;
+        var batch = _mempool.TakeBatch(limit, parameters.BlockBytesMax);
         var block = _chain.BuildBlock(batch, _env.NowMs, _guard!.PublicKey, (transaction, refusal) => _mempool.Remove(transaction.Id, refusal),
             _evidencePool.OrderBy(item => item.Key).Select(item => item.Value).Take(EvidenceList.PerBlockMax).ToArray());
         _blocks[block.Hash] = block;
@@ -518,7 +605,7 @@ public sealed class ConsensusReplica
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: cannot propose block {unsigned.BlockHash.ToShortString()}: it is not held here.");
             return;
         }
-        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, SignStep.Proposal, unsigned.SignBytes(ChainId));
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, SignStep.Proposal, unsigned.SignBytes(ChainId), Context(unsigned.BlockHash));
         if (signature is null)
         {
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a second proposal for height {unsigned.Height} round {unsigned.Round}.");
@@ -539,9 +626,26 @@ public sealed class ConsensusReplica
     private void SignAndBroadcastVote(Vote unsigned, Queue<ConsensusInput> queue)
     {
         var step = unsigned.Type == VoteType.Prevote ? SignStep.Prevote : SignStep.Precommit;
-        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, step, unsigned.SignBytes(ChainId));
+        if (step == SignStep.Precommit && !unsigned.IsNil)
+        {
+            KeepLockedBlock(unsigned.Round, unsigned.BlockHash);
+        }
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, step, unsigned.SignBytes(ChainId), Context(unsigned.BlockHash));
         if (signature is null)
         {
+            if (_guard.Last is { } last && last.CompareSlot(unsigned.Height, unsigned.Round, step) == 0 && last.Context.BlockHash != unsigned.BlockHash)
+            {
+                // Signed before a restart, differently: that vote is this validator's vote here. Send it again.
+                var previous = unsigned with { BlockHash = last.Context.BlockHash, Signature = last.Signature };
+                if (previous.SignBytes(ChainId).AsSpan().SequenceEqual(last.SignBytes))
+                {
+                    _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: re-sending the {unsigned.Type} it signed before a restart at height {unsigned.Height} round {unsigned.Round}.");
+                    _seenVotes.Add((previous.Type, previous.Round, previous.ValidatorIndex, previous.BlockHash));
+                    _env.Broadcast(new VoteMessage(previous));
+                    queue.Enqueue(new VoteInput(previous));
+                    return;
+                }
+            }
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a conflicting {unsigned.Type} for height {unsigned.Height} round {unsigned.Round}.");
             return;
         }
@@ -549,6 +653,29 @@ public sealed class ConsensusReplica
         _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash));
         _env.Broadcast(new VoteMessage(vote));
         queue.Enqueue(new VoteInput(vote));
+    }
+
+    private SignContext Context(in Hash32 blockHash) =>
+        new(blockHash, _machine.LockedRound, _machine.LockedValue, _machine.ValidRound, _machine.ValidValue);
+
+    /// <summary>
+    /// Before precommitting a block, keep it durably with the prevotes that justify the lock: after a restart this
+    /// validator is still locked on it and can show why.
+    /// </summary>
+    private void KeepLockedBlock(uint round, Hash32 blockHash)
+    {
+        if (_lockedBlockKept == blockHash)
+        {
+            return;
+        }
+        var message = _proposalMessages.FirstOrDefault(item => item.Key.Hash == blockHash && item.Key.Round <= round).Value;
+        if (message is null)
+        {
+            return;
+        }
+        var prevotes = _machine.Votes(round, VoteType.Prevote)?.VotesFor(blockHash) ?? [];
+        _guard!.SaveLockedBlock(new LockedBlockRecord(message.Encode(), prevotes.Select(v => new VoteMessage(v).Encode()).ToArray()).Encode());
+        _lockedBlockKept = blockHash;
     }
 
     private void CommitDecided(Decide decide)

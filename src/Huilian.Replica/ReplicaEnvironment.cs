@@ -58,6 +58,12 @@ public sealed record ReplicaOptions
     /// <summary>A proposer cuts a block once this many transactions are ready…</summary>
     public int TargetTransactions { get; init; } = 2_000;
 
+    /// <summary>
+    /// The most transactions this node puts in a block it proposes (0: the genesis limit). Smaller blocks keep each
+    /// height short when a backlog has built up, so latency recovers instead of growing with the block.
+    /// </summary>
+    public int ProposalTransactionsMax { get; init; }
+
     /// <summary>…or this long after it was asked for a value, if any are ready…</summary>
     public long BatchWindowMs { get; init; } = 20;
 

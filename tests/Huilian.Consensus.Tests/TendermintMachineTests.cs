@@ -114,6 +114,48 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
+    public void ARestartedValidatorResumesWithItsLockInTheNextRoundAndStillRefusesAnotherBlock()
+    {
+        var harness = new MachineHarness(4);
+        harness.StartAll(1);
+        var block = MachineHarness.HashOf(1, 0, 1);
+        harness.DeliverAll((to, input) => input is ProposalInput || (input is VoteInput { Vote.Type: VoteType.Prevote } && to == 0));
+        Assert.Equal(0, harness.Machines[0].LockedRound);
+        harness.DropAll((_, _) => true);
+
+        // Validator 0 crashes and restarts: a new machine, given back what its sign state kept.
+        harness.Machines[0] = new TendermintMachine(harness.Validators, 0, new TimeoutConfig());
+        harness.Feed(0, new StartHeightInput(1, new RestoredState(1, 0, block, 0, block)));
+        Assert.Equal(1U, harness.Machines[0].Round);
+        Assert.Equal(block, harness.Machines[0].LockedValue);
+        Assert.Equal(0, harness.Machines[0].LockedRound);
+        Assert.Equal(0, harness.Machines[0].ValidRound);
+
+        // The others reach round 1 by their timeouts; validator 2 proposes a new block there.
+        for (var i = 1; i < 4; i++)
+        {
+            if (harness.Machines[i].Step == Step.Prevote)
+            {
+                harness.Feed(i, new TimeoutInput(TimeoutKind.Prevote, 1, 0));
+            }
+            harness.Feed(i, new TimeoutInput(TimeoutKind.Precommit, 1, 0));
+        }
+        harness.DropAll((_, input) => input is VoteInput);
+        harness.DeliverAll((to, input) => input is ProposalInput);
+        var prevotes = harness.SignedVotes.Where(v => v.Vote.Type == VoteType.Prevote && v.Vote.Round == 1).ToArray();
+        Assert.True(prevotes.Single(v => v.Machine == 0).Vote.IsNil, "the restarted validator forgot its lock and prevoted another block");
+    }
+
+    [Fact]
+    public void AStartWithoutRestoredStateBeginsAtRoundZeroUnlocked()
+    {
+        var harness = new MachineHarness(4);
+        harness.Feed(0, new StartHeightInput(1));
+        Assert.Equal(0U, harness.Machines[0].Round);
+        Assert.Equal(-1, harness.Machines[0].LockedRound);
+    }
+
+    [Fact]
     public void AValidValueIsReproposedWithItsValidRoundAndALockedValidatorAcceptsIt()
     {
         var harness = new MachineHarness(4);

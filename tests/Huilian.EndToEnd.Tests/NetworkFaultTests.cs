@@ -16,7 +16,8 @@ namespace Huilian.EndToEnd.Tests;
 // (1) SIGKILL one validator: the other three keep committing. (2) Start it again: it catches up to the others.
 // (3) SIGKILL two validators: the chain stops (no quorum) and does not fork. (4) Start one of them: the chain resumes.
 // (5) SIGSTOP the proposer of the height in progress: a later round with another proposer commits; SIGCONT, it catches up.
-// (6) Restart every node in turn (SIGTERM, start): the chain keeps committing throughout.
+// (6) Restart every node in turn (SIGTERM, start): the chain keeps committing throughout. (7) SIGKILL every node
+// at once and start them again: each resumes from its sign state and the chain goes on.
 // After each step every running node reports the same hash at every height, and every transaction whose commit a node
 // acknowledged is in every node's chain at the acknowledged height.
 [Collection("processes")]
@@ -123,6 +124,17 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
                 await network.WaitForCatchUp(name, rest, ProgressTimeout);
             }
             Log(watch, "every node restarted in turn; the chain kept committing");
+
+            // (7) Every node killed at once, mid-height, and started again: each resumes from its sign state.
+            foreach (var name in network.AllNames)
+            {
+                Assert.Equal(0, (await HuilianProcess.Run("network", "kill", name, "--dir", network.Directory)).ExitCode);
+            }
+            var again = await HuilianProcess.Run("network", "up", "--dir", network.Directory);
+            Assert.True(again.ExitCode == 0, again.Stderr);
+            await network.WaitForProgress(network.AllNames, blocks: 3, ProgressTimeout);
+            await network.CheckConsistent(network.AllNames, load);
+            Log(watch, "every node killed at once and started again: the chain resumed");
             acknowledged = load.Acknowledged.Count;
             await load.WaitForAcknowledged(acknowledged + 50, ProgressTimeout);
         }

@@ -7,7 +7,8 @@ namespace Huilian.Simulation.Tests;
 // an equivocating validator's two votes become evidence, committed on chain and recorded in state; a validator
 // down for a while restarts and catches up by block sync to the same blocks; with two of four validators down
 // the chain stops without forking and resumes when one returns; an isolated proposer is skipped by a new round;
-// an observer follows the chain and never votes.
+// an observer follows the chain and never votes; every validator crashing at once, at many moments within a height,
+// resumes from its sign state (round, lock, locked block, last vote) and the chain goes on without forking.
 public sealed class ScenarioTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "huilian-simulation-tests");
@@ -58,6 +59,36 @@ public sealed class ScenarioTests : IDisposable
         {
             Assert.Equal(simulation.ChainOf("node0").GetBlock(h)!.Hash, restarted.GetBlock(h)!.Hash);
         }
+    }
+
+    [Fact]
+    public void EveryValidatorCrashingAtOnceMidHeightResumesFromItsSignState()
+    {
+        var resumed = 0;
+        // Crash moments spread over a few heights, so that some fall between a validator's signatures and the commit.
+        for (var offset = 0; offset < 12; offset++)
+        {
+            var simulation = Make(40 + offset);
+            simulation.StartQuiet();
+            simulation.RunUntil(3_000 + offset * 23);
+            var before = Heights(simulation, "node0", "node1", "node2", "node3").Max();
+            foreach (var node in new[] { "node0", "node1", "node2", "node3" })
+            {
+                simulation.CrashNode(node);
+            }
+            simulation.RunUntil(simulation.ElapsedMs + 500);
+            foreach (var node in new[] { "node0", "node1", "node2", "node3" })
+            {
+                simulation.RestartNode(node);
+                resumed += simulation.ReplicaOf(node).Resumed ? 1 : 0;
+            }
+            simulation.RunUntil(simulation.ElapsedMs + 20_000);
+            Assert.Null(simulation.Failure);
+            var after = Heights(simulation, "node0", "node1", "node2", "node3");
+            Assert.True(after.Min() >= before + 3, $"offset {offset}: height {before} before the crash, {string.Join(",", after)} 20 s after the restart\n"
+                + string.Join("\n", simulation.LogLines.TakeLast(40)));
+        }
+        Assert.True(resumed > 0, "no crash fell within a height a validator had signed in: the scenario tested nothing");
     }
 
     [Fact]

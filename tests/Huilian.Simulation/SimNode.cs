@@ -9,10 +9,15 @@ namespace Huilian.Simulation;
 internal sealed class SurvivingSignStateStore : ISignStateStore
 {
     private SignState? _state;
+    private byte[]? _lockedBlock;
 
     public SignState? Load() => _state;
 
     public void Save(SignState state) => _state = state;
+
+    public byte[]? LoadLockedBlock() => _lockedBlock;
+
+    public void SaveLockedBlock(byte[] block) => _lockedBlock = block;
 }
 
 /// <summary>

@@ -53,7 +53,14 @@ public sealed record TimeoutConfig
 public abstract record ConsensusInput;
 
 /// <summary>Begin deciding <see cref="Height"/> (at start, or after a block arrived by sync).</summary>
-public sealed record StartHeightInput(ulong Height) : ConsensusInput;
+public sealed record StartHeightInput(ulong Height, RestoredState? Restore = null) : ConsensusInput;
+
+/// <summary>
+/// What a validator that restarted mid-height recovers from its sign state: the round it last signed in, and its
+/// lock and valid value as they were then. Without the lock a restarted validator could prevote against a value
+/// it had precommitted (amnesia), which would weaken safety.
+/// </summary>
+public sealed record RestoredState(uint Round, int LockedRound, Hash32 LockedValue, int ValidRound, Hash32 ValidValue);
 
 /// <summary>A proposal whose signature the driver checked, with whether its block is valid on top of the committed chain.</summary>
 public sealed record ProposalInput(Proposal Proposal, bool Valid) : ConsensusInput;

@@ -58,7 +58,7 @@ public sealed class TendermintMachine
         switch (input)
         {
             case StartHeightInput start:
-                OnStartHeight(start.Height);
+                OnStartHeight(start.Height, start.Restore);
                 break;
             case ProposalInput proposal:
                 OnProposal(proposal);
@@ -83,7 +83,7 @@ public sealed class TendermintMachine
 
     public Proposal? ProposalAt(uint round) => _rounds.TryGetValue(round, out var state) ? state.Proposal : null;
 
-    private void OnStartHeight(ulong height)
+    private void OnStartHeight(ulong height, RestoredState? restore)
     {
         if (height <= Height && Height != 0)
         {
@@ -95,7 +95,18 @@ public sealed class TendermintMachine
         ValidValue = Hash32.Zero;
         ValidRound = -1;
         _rounds.Clear();
-        StartRound(0);
+        if (restore is null)
+        {
+            StartRound(0);
+            return;
+        }
+        // A restart within the height: keep the lock and valid value the validator had when it last signed, and
+        // resume in that round (entering a later round is always allowed; forgetting a lock is not).
+        LockedRound = restore.LockedRound;
+        LockedValue = restore.LockedRound >= 0 ? restore.LockedValue : Hash32.Zero;
+        ValidRound = restore.ValidRound;
+        ValidValue = restore.ValidRound >= 0 ? restore.ValidValue : Hash32.Zero;
+        StartRound(restore.Round);
     }
 
     /// <summary>Lines 11–21: StartRound(round).</summary>
@@ -304,7 +315,7 @@ public sealed class TendermintMachine
                 .Select(vote => new CommitSignature(vote.ValidatorIndex, vote.Signature))
                 .ToArray();
             Emit(new Decide(Height, round, proposal.BlockHash, new CommitCertificate(Height, round, proposal.BlockHash, signatures)));
-            OnStartHeight(Height + 1); // Lines 51–54: next height, locks reset, StartRound(0).
+            OnStartHeight(Height + 1, null); // Lines 51–54: next height, locks reset, StartRound(0).
             return true;
         }
         return false;

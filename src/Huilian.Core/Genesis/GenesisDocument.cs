@@ -125,6 +125,7 @@ public sealed class GenesisDocument
             throw new GenesisException($"Genesis may name at most {NodesMax} nodes.");
         }
         var nodeNames = new SortedSet<string>(StringComparer.Ordinal);
+        var certificates = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var node in Nodes)
         {
             if (node is null || string.IsNullOrWhiteSpace(node.Name) || node.Name.Length > 64 || !nodeNames.Add(node.Name))
@@ -141,6 +142,10 @@ public sealed class GenesisDocument
             catch (FormatException)
             {
                 throw new GenesisException($"The certificate of node '{node.Name}' must be its DER encoding in base64 (at most 8 KiB).");
+            }
+            if (!certificates.Add(node.Fingerprint()))
+            {
+                throw new GenesisException($"Node '{node.Name}' has the same certificate as another node; each node needs its own.");
             }
         }
         Parameters.Validate();

@@ -121,6 +121,9 @@ public sealed class ConsensusConfig
 
     public long BatchWindowMs { get; init; } = 10;
 
+    /// <summary>The most transactions in a block this node proposes (0: the genesis limit).</summary>
+    public int ProposalTransactionsMax { get; init; }
+
     public long EmptyBlockIntervalMs { get; init; } = 1_000;
 
     public Huilian.Replica.ReplicaOptions ToOptions(string nodeName) => new()
@@ -138,6 +141,7 @@ public sealed class ConsensusConfig
         GossipIntervalMs = GossipIntervalMs,
         TargetTransactions = TargetTransactions,
         BatchWindowMs = BatchWindowMs,
+        ProposalTransactionsMax = ProposalTransactionsMax,
         EmptyBlockIntervalMs = EmptyBlockIntervalMs,
     };
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Reproduces the four-validator figures of docs/PERFORMANCE.md on this machine, all nodes on loopback:
+#   1. the maximum committed rate (closed loop) and latency there;
+#   2. latency in open loop at 80% of that maximum;
+#   3. the time a validator killed with SIGKILL takes to rejoin (start to caught up, process start included);
+#   4. the catch-up rate of a validator that was down while the others committed RECORDS transactions.
+# Usage: bench/scripts/network-figures.sh [RECORDS] [OUT_DIR]          (default 100000, artifacts/bench/network)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+records="${1:-100000}"
+out="${2:-$root/artifacts/bench/network}"
+mkdir -p "$out"
+"$root/huilian" --help >/dev/null   # builds once, before anything is timed
+huilian_dll="$root/artifacts/huilian/huilian.dll"
+huilian() { dotnet "$huilian_dll" "$@"; }
+dir="$(mktemp -d /tmp/huilian-network-figures.XXXXXX)"
+trap 'huilian network down --dir "$dir" >/dev/null 2>&1 || true' EXIT
+
+height_of() {  # height_of NODE
+  huilian network status --dir "$dir" --json | python3 -c "import json,sys; print(next((n['height'] or 0) for n in json.load(sys.stdin)['nodes'] if n['name']=='$1'))"
+}
+now_ms() { date +%s%3N; }
+
+huilian network up --validators 4 --dir "$dir" | tee "$out/network.txt"
+sleep 3
+
+# 1. Closed loop: 32 clients × 50 transactions per request.
+huilian bench --network "$dir" --dir "$dir" --clients 32 --batch 50 --warmup 5 --duration 30 \
+    --out "$out/closed" 2>"$out/closed.log" | tee "$out/closed.txt"
+max_rate="$(python3 -c "import json; print(json.load(open('$out/closed.json'))['committedPerSecond'])")"
+rate="$(python3 -c "print(int($max_rate * 0.8))")"
+
+# 2. Open loop at 80% of the maximum.
+huilian bench --network "$dir" --dir "$dir" --clients 64 --batch 10 --rate "$rate" --warmup 5 --duration 30 \
+    --out "$out/open80" 2>"$out/open80.log" | tee "$out/open80.txt"
+
+# 3. Rejoin: SIGKILL node3 while the chain runs, wait 10 s, start it, time until it has the others' height.
+huilian network kill node3 --dir "$dir"
+sleep 10
+target="$(height_of node0)"
+start="$(now_ms)"
+huilian network start node3 --dir "$dir" >/dev/null
+until [ "$(height_of node3)" -ge "$target" ]; do sleep 0.1; done
+echo "rejoin: node3 reached height $target (10 s of blocks behind) $(( $(now_ms) - start )) ms after 'network start'" | tee "$out/rejoin.txt"
+
+# 4. Catch-up: node3 down while the others commit RECORDS transactions; then time its sync.
+huilian network stop node3 --dir "$dir"
+before="$(height_of node0)"
+huilian bench --network "$dir" --dir "$dir" --clients 32 --batch 50 --preload "$records" --warmup 0 --duration 1 \
+    --ceiling-seconds 0.1 --out "$out/preload" 2>"$out/preload.log" >"$out/preload.txt"
+target="$(height_of node0)"
+transactions="$(curl -s "$(python3 -c "import json; print(json.load(open('$dir/network.json'))['nodes'][0]['url'])")/v1/status" | python3 -c "import json,sys; print(json.load(sys.stdin)['transactions'])")"
+start="$(now_ms)"
+huilian network start node3 --dir "$dir" >/dev/null
+serving="$(( $(now_ms) - start ))"
+until [ "$(height_of node3)" -ge "$target" ]; do sleep 0.2; done
+elapsed="$(( $(now_ms) - start ))"
+blocks="$(( target - before ))"
+echo "catch-up: node3 was $blocks blocks behind (heights $before to $target; the chain holds $transactions transactions); serving after $serving ms, caught up after $elapsed ms: $(( blocks * 1000 / elapsed )) blocks/s" | tee "$out/catchup.txt"
+huilian network status --dir "$dir" | tee "$out/status.txt"
