@@ -107,7 +107,7 @@ public sealed class ConsensusReplica
 
     /// <summary>
     /// After a restart within a height this validator had signed in: resume in the round it last signed in, with the
-    /// lock and valid value it had, the block it is locked on, and its last vote sent again. Without this a validator
+    /// lock and valid value it had, the block it is locked on, and the votes it signed in that round sent again. Without this a validator
     /// would forget its lock (weakening safety) and, when every validator restarts at once, none would vote again in
     /// the rounds they had already signed in (losing liveness).
     /// </summary>
@@ -152,12 +152,11 @@ public sealed class ConsensusReplica
                 _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: the stored locked block does not decode ({exception.Message}); peers will send it again.");
             }
         }
-        // Resume in the round after the last one it signed in: every slot there is fresh, so it can vote again at
-        // once (entering a later round is always allowed), while the restored lock keeps it from voting against a
-        // value it precommitted.
-        var round = last.Round + 1;
+        // Resume in the round it last signed in, with its lock: the votes it signed there are sent again (peers
+        // still in that round may need them to reach a quorum), and a slot it signed before is never signed anew.
+        var round = last.Round;
         _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: resuming height {last.Height} in round {round} "
-            + $"(last signed in round {last.Round}; locked round {context.LockedRound}, valid round {context.ValidRound}).");
+            + $"(locked round {context.LockedRound}, valid round {context.ValidRound}).");
         Feed(new StartHeightInput(last.Height, new RestoredState(round, context.LockedRound, context.LockedValue, context.ValidRound, context.ValidValue)));
         foreach (var vote in proofOfLock)
         {
@@ -170,12 +169,10 @@ public sealed class ConsensusReplica
         {
             Feed(new ProposalInput(stored.Proposal, true));
         }
-        // Its last vote again: peers may not have it, and with it a decision of that round can still be reached.
-        if (last.Step != SignStep.Proposal)
+        foreach (var signed in last.Signed.Where(m => m.Step != SignStep.Proposal))
         {
-            var vote = new Vote(last.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit, last.Height, last.Round,
-                context.BlockHash, (uint)_selfIndex, last.Signature);
-            if (vote.SignBytes(ChainId).AsSpan().SequenceEqual(last.SignBytes) && _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+            var vote = SignedVote(last.Height, last.Round, signed);
+            if (vote is not null && _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
             {
                 _env.Broadcast(new VoteMessage(vote));
                 Feed(new VoteInput(vote));
@@ -605,7 +602,7 @@ public sealed class ConsensusReplica
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: cannot propose block {unsigned.BlockHash.ToShortString()}: it is not held here.");
             return;
         }
-        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, SignStep.Proposal, unsigned.SignBytes(ChainId), Context(unsigned.BlockHash));
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, SignStep.Proposal, unsigned.SignBytes(ChainId), unsigned.BlockHash, Context());
         if (signature is null)
         {
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a second proposal for height {unsigned.Height} round {unsigned.Round}.");
@@ -630,21 +627,18 @@ public sealed class ConsensusReplica
         {
             KeepLockedBlock(unsigned.Round, unsigned.BlockHash);
         }
-        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, step, unsigned.SignBytes(ChainId), Context(unsigned.BlockHash));
+        var signature = _guard!.Sign(unsigned.Height, unsigned.Round, step, unsigned.SignBytes(ChainId), unsigned.BlockHash, Context());
         if (signature is null)
         {
-            if (_guard.Last is { } last && last.CompareSlot(unsigned.Height, unsigned.Round, step) == 0 && last.Context.BlockHash != unsigned.BlockHash)
+            if (_guard.Last is { } last && last.Height == unsigned.Height && last.Round == unsigned.Round && last.At(step) is { } signed
+                && SignedVote(unsigned.Height, unsigned.Round, signed) is { } previous)
             {
                 // Signed before a restart, differently: that vote is this validator's vote here. Send it again.
-                var previous = unsigned with { BlockHash = last.Context.BlockHash, Signature = last.Signature };
-                if (previous.SignBytes(ChainId).AsSpan().SequenceEqual(last.SignBytes))
-                {
-                    _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: re-sending the {unsigned.Type} it signed before a restart at height {unsigned.Height} round {unsigned.Round}.");
-                    _seenVotes.Add((previous.Type, previous.Round, previous.ValidatorIndex, previous.BlockHash));
-                    _env.Broadcast(new VoteMessage(previous));
-                    queue.Enqueue(new VoteInput(previous));
-                    return;
-                }
+                _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: re-sending the {unsigned.Type} it signed before a restart at height {unsigned.Height} round {unsigned.Round}.");
+                _seenVotes.Add((previous.Type, previous.Round, previous.ValidatorIndex, previous.BlockHash));
+                _env.Broadcast(new VoteMessage(previous));
+                queue.Enqueue(new VoteInput(previous));
+                return;
             }
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a conflicting {unsigned.Type} for height {unsigned.Height} round {unsigned.Round}.");
             return;
@@ -655,8 +649,14 @@ public sealed class ConsensusReplica
         queue.Enqueue(new VoteInput(vote));
     }
 
-    private SignContext Context(in Hash32 blockHash) =>
-        new(blockHash, _machine.LockedRound, _machine.LockedValue, _machine.ValidRound, _machine.ValidValue);
+    private SignContext Context() => new(_machine.LockedRound, _machine.LockedValue, _machine.ValidRound, _machine.ValidValue);
+
+    /// <summary>A vote this validator signed, rebuilt from its sign state; null if the bytes do not match (never expected).</summary>
+    private Vote? SignedVote(ulong height, uint round, SignedMessage signed)
+    {
+        var vote = new Vote(signed.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit, height, round, signed.BlockHash, (uint)_selfIndex, signed.Signature);
+        return vote.SignBytes(ChainId).AsSpan().SequenceEqual(signed.SignBytes) ? vote : null;
+    }
 
     /// <summary>
     /// Before precommitting a block, keep it durably with the prevotes that justify the lock: after a restart this

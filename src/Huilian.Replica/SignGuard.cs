@@ -14,32 +14,46 @@ public enum SignStep : byte
 }
 
 /// <summary>
-/// What a validator's consensus state was when it signed: the block hash it signed for (zero for nil), and its lock
-/// and valid value (rounds -1 when none). Kept with the signature so a restart within the height resumes with them.
+/// What a validator's consensus state was when it last signed: its lock and valid value (rounds -1 when none). Kept
+/// with the signatures so that a restart within the height resumes with them.
 /// </summary>
-public sealed record SignContext(Hash32 BlockHash, int LockedRound, Hash32 LockedValue, int ValidRound, Hash32 ValidValue)
+public sealed record SignContext(int LockedRound, Hash32 LockedValue, int ValidRound, Hash32 ValidValue)
 {
-    public static readonly SignContext None = new(Hash32.Zero, -1, Hash32.Zero, -1, Hash32.Zero);
+    public static readonly SignContext None = new(-1, Hash32.Zero, -1, Hash32.Zero);
 }
 
-/// <summary>The last thing a validator signed: its slot, the bytes and the signature, and the context it signed in.</summary>
-public sealed record SignState(ulong Height, uint Round, SignStep Step, byte[] SignBytes, byte[] Signature, SignContext Context)
+/// <summary>One message signed in the latest round: its step, the bytes, the signature and the block it names (zero for nil).</summary>
+public sealed record SignedMessage(SignStep Step, byte[] SignBytes, byte[] Signature, Hash32 BlockHash);
+
+/// <summary>
+/// Everything a validator signed in the latest (height, round) it signed in, in step order, and its lock as of the
+/// last signature. The latest slot is (Height, Round, the last message's step).
+/// </summary>
+public sealed record SignState(ulong Height, uint Round, IReadOnlyList<SignedMessage> Signed, SignContext Context)
 {
     public const byte FormatVersion = 2;
+
+    public SignStep Step => Signed[^1].Step;
+
+    public SignedMessage? At(SignStep step) => Signed.FirstOrDefault(m => m.Step == step);
 
     public int CompareSlot(ulong height, uint round, SignStep step) =>
         (Height, Round, (byte)Step).CompareTo((height, round, (byte)step));
 
     public byte[] Encode()
     {
-        var writer = new CanonicalWriter(SignBytes.Length + Signature.Length + 160);
+        var writer = new CanonicalWriter(Signed.Sum(m => m.SignBytes.Length + m.Signature.Length + 48) + 96);
         writer.WriteU8(FormatVersion);
         writer.WriteU64(Height);
         writer.WriteU32(Round);
-        writer.WriteU8((byte)Step);
-        writer.WriteBytes(SignBytes);
-        writer.WriteBytes(Signature);
-        writer.WriteHash(Context.BlockHash);
+        writer.WriteCount(Signed.Count);
+        foreach (var message in Signed)
+        {
+            writer.WriteU8((byte)message.Step);
+            writer.WriteBytes(message.SignBytes);
+            writer.WriteBytes(message.Signature);
+            writer.WriteHash(message.BlockHash);
+        }
         writer.WriteU32(checked((uint)(Context.LockedRound + 1)));
         writer.WriteHash(Context.LockedValue);
         writer.WriteU32(checked((uint)(Context.ValidRound + 1)));
@@ -57,25 +71,46 @@ public sealed record SignState(ulong Height, uint Round, SignStep Step, byte[] S
         }
         var height = reader.ReadU64();
         var round = reader.ReadU32();
+        if (version == 1)
+        {
+            // Format 1 kept only the last message, without the block hash or the lock.
+            var step = ReadStep(ref reader);
+            var bytes = reader.ReadBytesArray(4096, "signBytes");
+            var signature = reader.ReadBytesArray(Limits.SignatureLengthMax, "signature");
+            reader.End();
+            return new SignState(height, round, [new SignedMessage(step, bytes, signature, Hash32.Zero)], SignContext.None);
+        }
+        var count = reader.ReadCount(3, "signed");
+        if (count == 0)
+        {
+            throw new EncodingException(EncodingErrors.InvalidValue, "A sign state holds at least one signed message.");
+        }
+        var signed = new SignedMessage[count];
+        for (var i = 0; i < count; i++)
+        {
+            signed[i] = new SignedMessage(ReadStep(ref reader), reader.ReadBytesArray(4096, "signBytes"),
+                reader.ReadBytesArray(Limits.SignatureLengthMax, "signature"), reader.ReadHash());
+            if (i > 0 && signed[i].Step <= signed[i - 1].Step)
+            {
+                throw new EncodingException(EncodingErrors.InvalidValue, "Signed messages must be in step order.");
+            }
+        }
+        var lockedRound = (int)Math.Min(reader.ReadU32(), int.MaxValue) - 1;
+        var lockedValue = reader.ReadHash();
+        var validRound = (int)Math.Min(reader.ReadU32(), int.MaxValue) - 1;
+        var validValue = reader.ReadHash();
+        reader.End();
+        return new SignState(height, round, signed, new SignContext(lockedRound, lockedValue, validRound, validValue));
+    }
+
+    private static SignStep ReadStep(ref CanonicalReader reader)
+    {
         var step = reader.ReadU8();
         if (step is < (byte)SignStep.Proposal or > (byte)SignStep.Precommit)
         {
             throw new EncodingException(EncodingErrors.InvalidValue, "Unknown sign step.");
         }
-        var signBytes = reader.ReadBytesArray(4096, "signBytes");
-        var signature = reader.ReadBytesArray(Limits.SignatureLengthMax, "signature");
-        var context = SignContext.None;
-        if (version == FormatVersion)
-        {
-            var blockHash = reader.ReadHash();
-            var lockedRound = (int)Math.Min(reader.ReadU32(), int.MaxValue) - 1;
-            var lockedValue = reader.ReadHash();
-            var validRound = (int)Math.Min(reader.ReadU32(), int.MaxValue) - 1;
-            var validValue = reader.ReadHash();
-            context = new SignContext(blockHash, lockedRound, lockedValue, validRound, validValue);
-        }
-        reader.End();
-        return new SignState(height, round, (SignStep)step, signBytes, signature, context);
+        return (SignStep)step;
     }
 }
 
@@ -158,25 +193,33 @@ public sealed class SignGuard
     public void SaveLockedBlock(byte[] block) => _store.SaveLockedBlock(block);
 
     /// <summary>The signature, or null when signing would contradict something already signed.</summary>
-    public byte[]? Sign(ulong height, uint round, SignStep step, byte[] signBytes) => Sign(height, round, step, signBytes, SignContext.None);
+    public byte[]? Sign(ulong height, uint round, SignStep step, byte[] signBytes) =>
+        Sign(height, round, step, signBytes, Hash32.Zero, SignContext.None);
 
-    /// <summary>The signature, or null when signing would contradict something already signed.</summary>
-    public byte[]? Sign(ulong height, uint round, SignStep step, byte[] signBytes, SignContext context)
+    /// <summary>
+    /// The signature, or null when signing would contradict something already signed: a different message for a
+    /// slot already signed, or any slot before the latest one signed.
+    /// </summary>
+    public byte[]? Sign(ulong height, uint round, SignStep step, byte[] signBytes, Hash32 blockHash, SignContext context)
     {
+        IReadOnlyList<SignedMessage> earlier = [];
         if (_last is { } last)
         {
-            var order = last.CompareSlot(height, round, step);
-            if (order > 0)
+            if (last.Height == height && last.Round == round && last.At(step) is { } same)
+            {
+                return same.SignBytes.AsSpan().SequenceEqual(signBytes) ? same.Signature : null;
+            }
+            if (last.CompareSlot(height, round, step) > 0)
             {
                 return null; // An earlier slot than one already signed.
             }
-            if (order == 0)
+            if (last.Height == height && last.Round == round)
             {
-                return last.SignBytes.AsSpan().SequenceEqual(signBytes) ? last.Signature : null;
+                earlier = last.Signed;
             }
         }
         var signature = _key.Sign(signBytes);
-        var state = new SignState(height, round, step, signBytes, signature, context);
+        var state = new SignState(height, round, [.. earlier, new SignedMessage(step, signBytes, signature, blockHash)], context);
         _store.Save(state); // Durable before the signature can be sent.
         _last = state;
         return signature;

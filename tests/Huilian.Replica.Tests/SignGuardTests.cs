@@ -25,7 +25,9 @@ public sealed class SignGuardTests : IDisposable
 
     private static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 
-    private static readonly SignContext Locked = new(new Hash32(Enumerable.Repeat((byte)7, 32).ToArray()), 2, new Hash32(Enumerable.Repeat((byte)7, 32).ToArray()), 3, new Hash32(Enumerable.Repeat((byte)9, 32).ToArray()));
+    private static readonly Hash32 BlockX = new(Enumerable.Repeat((byte)7, 32).ToArray());
+
+    private static readonly SignContext Locked = new(2, BlockX, 3, new Hash32(Enumerable.Repeat((byte)9, 32).ToArray()));
 
     [Fact]
     public void EachSlotIsSignedAtMostOnce()
@@ -37,7 +39,8 @@ public sealed class SignGuardTests : IDisposable
         Assert.Equal(first, guard.Sign(5, 0, SignStep.Prevote, Bytes("prevote A")));
         Assert.Null(guard.Sign(5, 0, SignStep.Prevote, Bytes("prevote B")));
         Assert.NotNull(guard.Sign(5, 0, SignStep.Precommit, Bytes("precommit A")));
-        Assert.Null(guard.Sign(5, 0, SignStep.Prevote, Bytes("prevote A")));      // an earlier slot now
+        Assert.Equal(first, guard.Sign(5, 0, SignStep.Prevote, Bytes("prevote A")));   // still kept: same bytes, same signature
+        Assert.Null(guard.Sign(5, 0, SignStep.Proposal, Bytes("late proposal")));     // an earlier slot, never signed
         Assert.Null(guard.Sign(4, 9, SignStep.Precommit, Bytes("old height")));
         Assert.NotNull(guard.Sign(5, 1, SignStep.Proposal, Bytes("proposal round 1")));
         Assert.NotNull(guard.Sign(6, 0, SignStep.Proposal, Bytes("next height")));
@@ -48,15 +51,25 @@ public sealed class SignGuardTests : IDisposable
     {
         using var key = EcdsaP256.Generate();
         var guard = new SignGuard(key, new FileSignStateStore(StatePath));
-        var signature = guard.Sign(8, 2, SignStep.Precommit, Bytes("precommit X"), Locked);
+        var prevote = guard.Sign(8, 2, SignStep.Prevote, Bytes("prevote X"), BlockX, SignContext.None);
+        var signature = guard.Sign(8, 2, SignStep.Precommit, Bytes("precommit X"), BlockX, Locked);
+        Assert.NotNull(prevote);
         Assert.NotNull(signature);
 
         var restarted = new SignGuard(key, new FileSignStateStore(StatePath));
         Assert.Null(restarted.Sign(8, 2, SignStep.Precommit, Bytes("precommit nil")));
-        Assert.Equal(signature, restarted.Sign(8, 2, SignStep.Precommit, Bytes("precommit X"), Locked));
+        Assert.Null(restarted.Sign(8, 2, SignStep.Prevote, Bytes("prevote nil")));
+        Assert.Equal(signature, restarted.Sign(8, 2, SignStep.Precommit, Bytes("precommit X"), BlockX, Locked));
+        Assert.Equal(prevote, restarted.Sign(8, 2, SignStep.Prevote, Bytes("prevote X"), BlockX, Locked));
         var last = restarted.Last!;
         Assert.Equal((8UL, 2U, SignStep.Precommit), (last.Height, last.Round, last.Step));
         Assert.Equal(Locked, last.Context);
+        // Both messages of the round are kept, so both can be sent again after a restart.
+        Assert.Equal([SignStep.Prevote, SignStep.Precommit], last.Signed.Select(m => m.Step));
+        Assert.Equal(BlockX, last.At(SignStep.Prevote)!.BlockHash);
+        // A new round starts a new list.
+        Assert.NotNull(restarted.Sign(8, 3, SignStep.Prevote, Bytes("prevote round 3")));
+        Assert.Single(restarted.Last!.Signed);
         Assert.False(File.Exists(StatePath + ".tmp"));
     }
 
@@ -93,12 +106,12 @@ public sealed class SignGuardTests : IDisposable
     public void ADamagedStateRefusesToLoad()
     {
         using var key = EcdsaP256.Generate();
-        new SignGuard(key, new FileSignStateStore(StatePath)).Sign(1, 0, SignStep.Prevote, Bytes("v"), Locked);
+        new SignGuard(key, new FileSignStateStore(StatePath)).Sign(1, 0, SignStep.Prevote, Bytes("v"), BlockX, Locked);
         var bytes = File.ReadAllBytes(StatePath);
         File.WriteAllBytes(StatePath, bytes[..^3]);
         var error = Assert.Throws<InvalidOperationException>(() => new SignGuard(key, new FileSignStateStore(StatePath)));
         Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
-        bytes[13] = 9; // the step byte: no such step
+        bytes[17] = 9; // the first message's step byte (after version, height, round, count): no such step
         File.WriteAllBytes(StatePath, bytes);
         Assert.Throws<InvalidOperationException>(() => new SignGuard(key, new FileSignStateStore(StatePath)));
     }
