@@ -122,6 +122,13 @@ public sealed class Mempool
         {
             return Refused(transaction.Id, ResultCodes.ChainIdMismatch, $"The transaction is for chain '{transaction.ChainId}'; this is '{_chain.Setup.ChainId}'.");
         }
+        // Full: say so before spending a signature check on a transaction that cannot be kept anyway. Under overload
+        // this keeps the CPU for ordering and committing what is already pending (checked again under the lock below).
+        if (Count >= _options.TransactionsMax || Interlocked.Read(ref _bytes) + transaction.Size > _options.BytesMax)
+        {
+            return new AdmissionResult(AdmissionStatus.Busy, transaction.Id,
+                new Refusal(AdmissionResult.BusyCode, "The node has too many pending transactions; retry shortly."));
+        }
         // The one signature check this node makes for this transaction: outside the lock, so admissions run in parallel.
         if (!transaction.VerifySignature(_chain.Setup.Suite.Signatures))
         {

@@ -169,7 +169,7 @@ public sealed class PeerConfig
 
 public sealed class MempoolConfig
 {
-    public int TransactionsMax { get; init; } = 100_000;
+    public int TransactionsMax { get; init; } = 20_000;
 
     public long BytesMax { get; init; } = 128L * 1024 * 1024;
 
