@@ -20,6 +20,38 @@ namespace Huilian.Node.Tests;
 public sealed class ApiTests
 {
     [Fact]
+    public async Task ConsensusPeersMisbehaviourAndTheLandingPageAreServed()
+    {
+        await using var node = await NodeFixture.Start();
+        var consensus = await node.Get("/v1/consensus");
+        for (var attempt = 0; consensus.Status == 503 && attempt < 50; attempt++)
+        {
+            await Task.Delay(100); // the replica starts in the background
+            consensus = await node.Get("/v1/consensus");
+        }
+        Assert.Equal(200, consensus.Status);
+        Assert.Equal("node0", consensus.Body.GetProperty("proposerName").GetString());
+        Assert.Equal(1, consensus.Body.GetProperty("votes").GetArrayLength());
+        Assert.Equal(0, consensus.Body.GetProperty("validatorIndex").GetInt32());
+        Assert.True(consensus.Body.GetProperty("height").GetUInt64() >= 1);
+
+        var peers = await node.Get("/v1/network/peers");
+        Assert.Equal(200, peers.Status);
+        Assert.Equal(0, peers.Body.GetProperty("peers").GetArrayLength());
+        var misbehavior = await node.Get("/v1/misbehavior");
+        Assert.Equal(200, misbehavior.Status);
+        Assert.Equal(0, misbehavior.Body.GetProperty("misbehavior").GetArrayLength());
+
+        var status = await node.Get("/v1/status");
+        Assert.Equal(0, status.Body.GetProperty("peers").GetProperty("known").GetInt32());
+        Assert.Equal(JsonValueKind.Object, status.Body.GetProperty("consensus").ValueKind);
+
+        var page = await node.Http.GetStringAsync("/");
+        Assert.Contains("Consensus: height", page, StringComparison.Ordinal);
+        Assert.Contains("/v1/consensus", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SubmitAndWaitReturnsTheReceiptAndResubmittingReturnsTheSameAnswer()
     {
         await using var node = await NodeFixture.Start();

@@ -129,15 +129,40 @@ public static class NodeHost
 
     private static string LandingPage(NodeRuntime runtime)
     {
+        static string E(object? value) => System.Net.WebUtility.HtmlEncode(value?.ToString() ?? "");
         var head = runtime.Chain.Head;
+        var consensus = runtime.ReplicaStatus;
+        var peers = runtime.Transport.Describe();
+        var rows = new System.Text.StringBuilder();
+        for (var height = head.Height; height >= 1 && height + 10 > head.Height; height--)
+        {
+            if (runtime.Chain.GetBlock(height) is not { } block)
+            {
+                break;
+            }
+            var header = Core.Ledger.BlockHeader.Decode(block.Header);
+            var proposer = runtime.Setup.Validators.IndexOf(header.Proposer) is var index and >= 0 ? runtime.Setup.Validators.Validators[index].Name : "?";
+            rows.Append($"<tr><td><a href=\"/v1/blocks/{height}\">{height}</a></td><td>{E(DateTimeOffset.FromUnixTimeMilliseconds(header.TimeMs).ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture))}</td>"
+                + $"<td>{header.TransactionCount}</td><td>{E(proposer)}</td><td><code>{E(block.Hash.ToShortString())}</code></td></tr>");
+        }
+        var round = consensus is null ? "not started" : $"height {consensus.Height}, round {consensus.Round}, {consensus.Step}";
+        var peerList = peers.Count == 0 ? "none (a single-validator chain)"
+            : string.Join(", ", peers.Select(p => $"{E(p.Name)} {(p.Connected ? "✓" : "✗")}"));
         return $$"""
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Huilian node {{runtime.Config.Name}}</title>
-            <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}</style></head>
-            <body><h1>Huilian 汇链 — node {{runtime.Config.Name}}</h1>
-            <p>Chain <code>{{runtime.Setup.ChainId}}</code> ({{runtime.Setup.Suite.Name}} suite), height {{head.Height}}, {{head.TransactionCount}} transactions.</p>
+            <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Huilian node {{E(runtime.Config.Name)}}</title>
+            <style>body{font:15px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}
+            table{border-collapse:collapse}td,th{padding:.1rem .8rem;text-align:left;border-bottom:1px solid #ddd}</style></head>
+            <body><h1>Huilian 汇链 — node {{E(runtime.Config.Name)}}</h1>
+            <p>Chain <code>{{E(runtime.Setup.ChainId)}}</code> ({{E(runtime.Setup.Suite.Name)}} suite), {{runtime.Setup.Validators.Count}} validators;
+            height <b>{{head.Height}}</b>, {{head.TransactionCount}} transactions. Consensus: {{E(round)}}. Peers: {{peerList}}.
+            This page refreshes every 2 s.</p>
+            <table><tr><th>height</th><th>time (UTC)</th><th>transactions</th><th>proposer</th><th>hash</th></tr>{{rows}}</table>
             <ul>
             <li><a href="/v1/status">/v1/status</a> — the node and its chain</li>
+            <li><a href="/v1/consensus">/v1/consensus</a> — the round in progress and every validator's votes</li>
+            <li><a href="/v1/network/peers">/v1/network/peers</a> — peers, traffic and penalties</li>
+            <li><a href="/v1/misbehavior">/v1/misbehavior</a> — equivocations committed on chain</li>
             <li><a href="/v1/blocks/latest">/v1/blocks/latest</a> — the newest block</li>
             <li><a href="/openapi/v1.json">/openapi/v1.json</a> — the API description</li>
             <li><a href="/metrics">/metrics</a> — Prometheus metrics</li>

@@ -123,6 +123,25 @@ public sealed class GenesisDocumentTests
     }
 
     [Fact]
+    public void NodeCertificatesArePartOfTheHashAndEachNodeNeedsItsOwn()
+    {
+        var document = Document();
+        var before = document.ComputeHash(TestKeys.Sha256);
+        var certificate = Convert.ToBase64String([0x30, 0x03, 0x02, 0x01, 0x01]);
+        document.Nodes = [new GenesisNode { Name = "v0", Certificate = certificate }];
+        document.Validate();
+        Assert.NotEqual(before, document.ComputeHash(TestKeys.Sha256));
+        Assert.Equal(64, document.Nodes[0].Fingerprint().Length);
+
+        document.Nodes = [new GenesisNode { Name = "v0", Certificate = certificate }, new GenesisNode { Name = "v1", Certificate = certificate }];
+        Assert.Contains("same certificate", Assert.Throws<GenesisException>(document.Validate).Message, StringComparison.Ordinal);
+        document.Nodes = [new GenesisNode { Name = "v0", Certificate = "not base64!" }];
+        Assert.Throws<GenesisException>(document.Validate);
+        document.Nodes = [new GenesisNode { Name = "v0", Certificate = certificate }, new GenesisNode { Name = "v0", Certificate = Convert.ToBase64String([1]) }];
+        Assert.Throws<GenesisException>(document.Validate);
+    }
+
+    [Fact]
     public void HashIsTheDomainTaggedEncodingOfTheFields()
     {
         var document = Document();
@@ -143,6 +162,7 @@ public sealed class GenesisDocumentTests
         writer.WriteCount(2);
         writer.WriteString("admin");
         writer.WriteString("evidence.recorder");
+        writer.WriteCount(0); // nodes: none for this chain
         writer.WriteU32(1000);
         writer.WriteU64(4194304);
         writer.WriteU64(500);
