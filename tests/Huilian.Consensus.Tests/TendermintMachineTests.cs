@@ -114,7 +114,7 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
-    public void ARestartedValidatorResumesWithItsLockInTheNextRoundAndStillRefusesAnotherBlock()
+    public void ARestartedValidatorResumesWithItsLockAndStillRefusesAnotherBlock()
     {
         var harness = new MachineHarness(4);
         harness.StartAll(1);
