@@ -57,6 +57,23 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             await load.WaitForAcknowledged(100, ProgressTimeout);
             Log(watch, $"load running: {load.Acknowledged.Count} acknowledged");
 
+            // `network status --json` is what scripts read: every node, with its URL, height and last hash.
+            var status = await HuilianProcess.Run("network", "status", "--dir", network.Directory, "--json");
+            Assert.True(status.ExitCode == 0, status.Stderr);
+            using (var json = JsonDocument.Parse(status.Stdout))
+            {
+                var nodes = json.RootElement.GetProperty("nodes").EnumerateArray().ToArray();
+                Assert.Equal(network.AllNames, nodes.Select(n => n.GetProperty("name").GetString()));
+                Assert.All(nodes, n =>
+                {
+                    Assert.True(n.GetProperty("serving").GetBoolean());
+                    Assert.StartsWith("http://127.0.0.1:", n.GetProperty("url").GetString(), StringComparison.Ordinal);
+                    Assert.True(n.GetProperty("height").GetUInt64() >= 1);
+                    Assert.Equal(64, n.GetProperty("lastHash").GetString()!.Length);
+                    Assert.Equal(4, n.GetProperty("peers").GetInt32());
+                });
+            }
+
             // (1) One validator down: three of four still hold a quorum.
             Assert.Equal(0, (await HuilianProcess.Run("network", "kill", "node3", "--dir", network.Directory)).ExitCode);
             var live = new[] { "node0", "node1", "node2", "observer0" };
