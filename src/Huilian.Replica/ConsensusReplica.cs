@@ -668,7 +668,9 @@ public sealed class ConsensusReplica
         {
             return;
         }
-        var message = _proposalMessages.FirstOrDefault(item => item.Key.Hash == blockHash && item.Key.Round <= round).Value;
+        // The latest proposal of this block up to this round (ordered: a dictionary's own order is no contract).
+        var message = _proposalMessages.Where(item => item.Key.Hash == blockHash && item.Key.Round <= round)
+            .OrderByDescending(item => item.Key.Round).Select(item => item.Value).FirstOrDefault();
         if (message is null)
         {
             return;

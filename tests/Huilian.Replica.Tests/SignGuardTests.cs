@@ -1,6 +1,7 @@
 using Huilian.Core;
 using Huilian.Core.Codec;
 using Huilian.Crypto;
+using Huilian.Node.Hosting;
 
 namespace Huilian.Replica.Tests;
 
