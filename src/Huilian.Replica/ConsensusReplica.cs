@@ -171,11 +171,9 @@ public sealed class ConsensusReplica
         }
         foreach (var signed in last.Signed.Where(m => m.Step != SignStep.Proposal))
         {
-            var vote = SignedVote(last.Height, last.Round, signed);
-            if (vote is not null && _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+            if (SignedVote(last.Height, last.Round, signed) is { } vote && Announce(vote) is { } input)
             {
-                _env.Broadcast(new VoteMessage(vote));
-                Feed(new VoteInput(vote));
+                Feed(input);
             }
         }
         return true;
@@ -635,18 +633,30 @@ public sealed class ConsensusReplica
             {
                 // Signed before a restart, differently: that vote is this validator's vote here. Send it again.
                 _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: re-sending the {unsigned.Type} it signed before a restart at height {unsigned.Height} round {unsigned.Round}.");
-                _seenVotes.Add((previous.Type, previous.Round, previous.ValidatorIndex, previous.BlockHash));
-                _env.Broadcast(new VoteMessage(previous));
-                queue.Enqueue(new VoteInput(previous));
+                if (Announce(previous) is { } resent)
+                {
+                    queue.Enqueue(resent);
+                }
                 return;
             }
             _env.Log(ReplicaLogLevel.Warning, $"{_options.NodeName}: refused to sign a conflicting {unsigned.Type} for height {unsigned.Height} round {unsigned.Round}.");
             return;
         }
-        var vote = unsigned with { Signature = signature };
-        _seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash));
+        if (Announce(unsigned with { Signature = signature }) is { } input)
+        {
+            queue.Enqueue(input);
+        }
+    }
+
+    /// <summary>Sends one of this validator's own votes to its peers, once; the input delivers it back to the machine.</summary>
+    private VoteInput? Announce(Vote vote)
+    {
+        if (!_seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
+        {
+            return null;
+        }
         _env.Broadcast(new VoteMessage(vote));
-        queue.Enqueue(new VoteInput(vote));
+        return new VoteInput(vote);
     }
 
     private SignContext Context() => new(_machine.LockedRound, _machine.LockedValue, _machine.ValidRound, _machine.ValidValue);

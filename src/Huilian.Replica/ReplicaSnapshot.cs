@@ -29,10 +29,5 @@ public sealed record ReplicaSnapshot(
 {
     internal static string? Describe(Vote? vote) => vote is null ? null : vote.IsNil ? "nil" : vote.BlockHash.ToString();
 
-    internal static string StepName(Consensus.Tendermint.Step step) => step switch
-    {
-        Consensus.Tendermint.Step.Propose => "propose",
-        Consensus.Tendermint.Step.Prevote => "prevote",
-        _ => "precommit",
-    };
+    internal static string StepName(Consensus.Tendermint.Step step) => step.ToString().ToLowerInvariant();
 }

@@ -121,48 +121,29 @@ internal static class NetworkCommands
         return command;
     }
 
-    private static Command Kill()
-    {
-        var directory = CommandSupport.DirectoryOption();
-        var node = new Argument<string>("node") { Description = "The node's name, e.g. node2." };
-        var command = new Command("kill", "Stop one node hard (SIGKILL), as a power cut would.") { node, directory };
-        command.SetAction(parse => CommandSupport.Run(() =>
-        {
-            var layout = new NetworkLayout(parse.GetValue(directory)!);
-            var entry = Find(layout, parse.GetValue(node)!);
-            Console.WriteLine(NodeProcesses.Kill(layout, entry.Name) ? $"Killed {entry.Name}." : $"{entry.Name} was not running.");
-            return Task.FromResult(0);
-        }).GetAwaiter().GetResult());
-        return command;
-    }
+    private static Command Kill() => OneNode("kill", "Stop one node hard (SIGKILL), as a power cut would.", (layout, entry, _) =>
+        Task.FromResult(NodeProcesses.Kill(layout, entry.Name) ? $"Killed {entry.Name}." : $"{entry.Name} was not running."));
 
-    private static Command Stop()
-    {
-        var directory = CommandSupport.DirectoryOption();
-        var node = new Argument<string>("node") { Description = "The node's name, e.g. node2." };
-        var command = new Command("stop", "Stop one node gracefully (SIGTERM, then SIGKILL after 15 s).") { node, directory };
-        command.SetAction(parse => CommandSupport.Run(() =>
-        {
-            var layout = new NetworkLayout(parse.GetValue(directory)!);
-            var entry = Find(layout, parse.GetValue(node)!);
-            Console.WriteLine(NodeProcesses.Stop(layout, entry.Name, TimeSpan.FromSeconds(15)) ? $"Stopped {entry.Name}." : $"{entry.Name} was not running.");
-            return Task.FromResult(0);
-        }).GetAwaiter().GetResult());
-        return command;
-    }
+    private static Command Stop() => OneNode("stop", "Stop one node gracefully (SIGTERM, then SIGKILL after 15 s).", (layout, entry, _) =>
+        Task.FromResult(NodeProcesses.Stop(layout, entry.Name, TimeSpan.FromSeconds(15)) ? $"Stopped {entry.Name}." : $"{entry.Name} was not running."));
 
-    private static Command Start()
+    private static Command Start() => OneNode("start", "Start one node again and wait until it serves.", async (layout, entry, cancellationToken) =>
+    {
+        var pid = NodeProcesses.Start(layout, entry.Name);
+        await NodeProcesses.WaitUntilServing(layout, entry, StartTimeout, cancellationToken);
+        return $"{entry.Name}\t{entry.Url}\tpid {NodeProcesses.RunningPid(layout, entry.Name) ?? pid}";
+    });
+
+    /// <summary>A command acting on one node of the network, named by its argument; prints what the action returns.</summary>
+    private static Command OneNode(string name, string description, Func<NetworkLayout, NetworkNode, CancellationToken, Task<string>> action)
     {
         var directory = CommandSupport.DirectoryOption();
         var node = new Argument<string>("node") { Description = "The node's name, e.g. node2." };
-        var command = new Command("start", "Start one node again and wait until it serves.") { node, directory };
+        var command = new Command(name, description) { node, directory };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
             var layout = new NetworkLayout(parse.GetValue(directory)!);
-            var entry = Find(layout, parse.GetValue(node)!);
-            var pid = NodeProcesses.Start(layout, entry.Name);
-            await NodeProcesses.WaitUntilServing(layout, entry, StartTimeout, cancellationToken);
-            Console.WriteLine($"{entry.Name}\t{entry.Url}\tpid {NodeProcesses.RunningPid(layout, entry.Name) ?? pid}");
+            Console.WriteLine(await action(layout, Find(layout, parse.GetValue(node)!), cancellationToken));
             return 0;
         }));
         return command;

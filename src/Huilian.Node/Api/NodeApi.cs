@@ -470,6 +470,8 @@ public static class NodeApi
                 remote = p.RemoteEndPoint,
                 framesIn = p.FramesIn,
                 framesOut = p.FramesOut,
+                bytesIn = p.BytesIn,
+                bytesOut = p.BytesOut,
                 penalty = p.Penalty,
                 bannedUntil = p.BannedUntil?.ToString("O"),
                 committedHeight = views.TryGetValue(p.Name, out var view) ? view.CommittedHeight : (ulong?)null,

@@ -1,7 +1,6 @@
-namespace Huilian.Node.Hosting;
+using Huilian.Network;
 
-/// <summary>A peer as the status page shows it.</summary>
-public sealed record PeerInfo(string Name, bool Connected, string? RemoteEndPoint, long FramesIn, long FramesOut, int Penalty, DateTimeOffset? BannedUntil);
+namespace Huilian.Node.Hosting;
 
 /// <summary>
 /// How the node reaches its peers: framed messages to named peers, with penalties for misbehaviour. The real one
@@ -24,7 +23,7 @@ public interface IPeerTransport : IAsyncDisposable
 
     IReadOnlyList<string> ConnectedPeers { get; }
 
-    IReadOnlyList<PeerInfo> Describe();
+    IReadOnlyList<PeerState> Describe();
 }
 
 /// <summary>A node with no peers: a single-validator chain.</summary>
@@ -54,7 +53,7 @@ public sealed class NoPeerTransport : IPeerTransport
 
     public IReadOnlyList<string> ConnectedPeers => [];
 
-    public IReadOnlyList<PeerInfo> Describe() => [];
+    public IReadOnlyList<PeerState> Describe() => [];
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

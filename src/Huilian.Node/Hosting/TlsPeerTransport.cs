@@ -94,9 +94,7 @@ public sealed class TlsPeerTransport : IPeerTransport
 
     public IReadOnlyList<string> ConnectedPeers => _network.ConnectedPeers;
 
-    public IReadOnlyList<PeerInfo> Describe() => _network.Peers
-        .Select(p => new PeerInfo(p.Name, p.Connected, p.RemoteEndPoint, p.FramesIn, p.FramesOut, p.Penalty, p.BannedUntil))
-        .ToArray();
+    public IReadOnlyList<PeerState> Describe() => _network.Peers;
 
     public ValueTask DisposeAsync() => _network.DisposeAsync();
 }
