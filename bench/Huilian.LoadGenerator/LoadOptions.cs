@@ -7,8 +7,19 @@ public sealed class LoadOptions
     /// <summary>Base URLs of the nodes to submit to; clients are spread over them round-robin.</summary>
     public required IReadOnlyList<string> Nodes { get; init; }
 
-    /// <summary>An account allowed to register client accounts (role admin).</summary>
+    /// <summary>An organisation admin: registers one user per client (role evidence-recorder).</summary>
     public required ISigningKey Admin { get; init; }
+
+    /// <summary>The admin's organisation (its CA issues the clients' certificates).</summary>
+    public required Crypto.OrganisationCredentials Organisation { get; init; }
+
+    /// <summary>
+    /// For the "evidence-confidential" workload: the data-encryption public keys each record's confidential
+    /// section is wrapped for (the regulator's must be among them), and the section's plaintext size.
+    /// </summary>
+    public IReadOnlyList<byte[]> ConfidentialRecipients { get; init; } = [];
+
+    public int ConfidentialBytes { get; init; } = 512;
 
     public string Workload { get; init; } = "evidence";
 

@@ -47,6 +47,7 @@ public sealed class LoadRun(LoadOptions options)
 
             progress?.Report(new LoadProgress("Registering client keys", 0, 0, 0, 0, 0));
             var clients = await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
+            SealSections(suite, chainId);
 
             if (options.Preload > 0)
             {
@@ -155,10 +156,16 @@ public sealed class LoadRun(LoadOptions options)
         var nonce = account.GetProperty("nextNonce").GetUInt64();
         var clients = Enumerable.Range(0, options.Clients).Select(_ => new Client(CryptoSuites.GenerateKey(suite.Name))).ToArray();
         var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
+        var now = DateTimeOffset.UtcNow;
         foreach (var chunk in clients.Chunk(500))
         {
-            var transactions = chunk.Select(client => Transaction.Create(suite.Hash, options.Admin, chainId, nonce++, expiry, "accounts", "register",
-                Encoding.UTF8.GetBytes($"{{\"name\":\"bench-{Convert.ToHexStringLower(client.Key.PublicKey.AsSpan(1, 8))}\",\"publicKey\":\"{Convert.ToHexStringLower(client.Key.PublicKey)}\",\"roles\":[\"evidence.recorder\"]}}"))).ToArray();
+            var transactions = chunk.Select(client =>
+            {
+                var name = "bench-" + Convert.ToHexStringLower(client.Key.PublicKey.AsSpan(1, 8));
+                var certificate = options.Organisation.Issue(client.Key.PublicKey, name, now.AddMinutes(-10), now.AddDays(2));
+                return Transaction.Create(suite.Hash, options.Admin, chainId, nonce++, expiry, "membership", "register-user",
+                    Encoding.UTF8.GetBytes($"{{\"name\":\"{name}\",\"certificate\":\"{Convert.ToBase64String(certificate)}\",\"roles\":[\"evidence-recorder\"]}}"));
+            }).ToArray();
             var waits = transactions.Select(t => tracker.Track(t.Id, Stopwatch.GetTimestamp())).ToArray();
             var outcomes = await api.SubmitBatch(transactions.Select(t => t.EncodedArray).ToArray(), cancellationToken);
             if (outcomes.FirstOrDefault(o => !o.Accepted) is { Status: not null } failed && !failed.Accepted)
@@ -173,6 +180,34 @@ public sealed class LoadRun(LoadOptions options)
         }
         return clients;
     }
+
+    /// <summary>
+    /// Confidential sections sealed before the run (sealing costs the client two ECDH per record; sharing these two
+    /// cores with the node, that would measure the client). Each record carries one of them, in turn.
+    /// </summary>
+    private string[] _sections = [];
+
+    private void SealSections(ICryptoSuite suite, string chainId)
+    {
+        if (options.Workload != "evidence-confidential")
+        {
+            return;
+        }
+        if (options.ConfidentialRecipients.Count == 0)
+        {
+            throw new InvalidOperationException("The evidence-confidential workload needs recipients' data-encryption keys.");
+        }
+        var associatedData = Encoding.ASCII.GetBytes("huilian/confidential/v1\0" + chainId + "\0evidence.record");
+        _sections = Enumerable.Range(0, 256).Select(i =>
+        {
+            var plaintext = System.Security.Cryptography.RandomNumberGenerator.GetBytes(options.ConfidentialBytes);
+            var sealedSection = ConfidentialSections.Seal(suite.Name, plaintext, options.ConfidentialRecipients, associatedData);
+            var recipients = string.Join(",", sealedSection.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
+            return $",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(sealedSection.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(sealedSection.Ciphertext)}\"}}";
+        }).ToArray();
+    }
+
+    private string Section(ulong nonce) => _sections.Length == 0 ? "" : _sections[(int)(nonce % (ulong)_sections.Length)];
 
     private async Task Worker(Client client, int index, NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId,
         Pacer? pacer, long warmupEnd, long measureEnd, CancellationToken stop)
@@ -196,8 +231,9 @@ public sealed class LoadRun(LoadOptions options)
             {
                 // Fresh random document hashes: runs against the same chain must not collide with earlier ones.
                 System.Security.Cryptography.RandomNumberGenerator.Fill(payloadHash);
-                transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, ++client.Nonce, expiry, "evidence", "record",
-                    Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"}}"));
+                ++client.Nonce;
+                transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, client.Nonce, expiry, "evidence", "record",
+                    Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"{Section(client.Nonce)}}}"));
             }
             var submitted = Stopwatch.GetTimestamp();
             var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();

@@ -37,6 +37,23 @@ public sealed class NetworkLayout
 
     public string KeyPath(string name) => Path.Combine(Directory, "keys", name + ".key");
 
+    /// <summary>The keystore of a demo user, e.g. "bank-a/reviewer" → keys/bank-a/reviewer.key.</summary>
+    public string UserKeyPath(string user) => user == DemoConsortium.OperatorAdmin ? KeyPath(AdminKeyName) : Path.Combine(Directory, "keys", user + ".key");
+
+    public string OrganisationDirectory(string organisation) => Path.Combine(Directory, "orgs", organisation);
+
+    public string ConsortiumPath => Path.Combine(Directory, "consortium.json");
+
+    public ConsortiumManifest LoadConsortium()
+    {
+        if (!File.Exists(ConsortiumPath))
+        {
+            throw new CliException($"No consortium at {Directory} (consortium.json is missing).");
+        }
+        return JsonSerializer.Deserialize(File.ReadAllText(ConsortiumPath), CliJsonContext.Default.ConsortiumManifest)
+            ?? throw new CliException($"{ConsortiumPath} is empty.");
+    }
+
     public GenesisDocument LoadGenesis() => GenesisDocument.Parse(File.ReadAllText(GenesisPath));
 
     public NetworkManifest LoadManifest()
@@ -114,6 +131,9 @@ public sealed class NetworkLayout
             (apiPorts, peerPorts) = (free[..total], free[total..]);
         }
 
+        var genesisTime = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var consortium = new ConsortiumBuilder(suite, genesisTime);
+        var hostedBy = DemoConsortium.Build(consortium, validators);
         var genesisValidators = new List<GenesisValidator>();
         var genesisNodes = new List<GenesisNode>();
         var manifestNodes = new List<NetworkNode>();
@@ -127,7 +147,7 @@ public sealed class NetworkLayout
             {
                 using var key = CryptoSuites.GenerateKey(suite);
                 Crypto.Keystore.Encrypt(suite, key, password, scryptN).Save(Path.Combine(nodeDirectory, "validator.key"));
-                genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 });
+                genesisValidators.Add(new GenesisValidator { Name = name, PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10, Organisation = DemoConsortium.ValidatorOrganisation(i) });
             }
             NetworkConfig? network = null;
             if (networked)
@@ -153,24 +173,43 @@ public sealed class NetworkLayout
                 ValidatorKey = isValidator ? "validator.key" : null,
                 PasswordFile = "../../secrets/password",
                 Network = network,
+                Organisations = consortium.Organisations.Where(o => hostedBy(o.Id) == i || (i >= validators && hostedBy(o.Id) == 0))
+                    .Select(o => new HostedOrganisation { Id = o.Id, DataKey = $"../../orgs/{o.Id}/data.key" }).ToArray(),
             }.Save(nodeDirectory);
             manifestNodes.Add(new NetworkNode(name, Path.Combine("nodes", name), url, isValidator ? "validator" : "observer"));
         }
 
-        using var admin = CryptoSuites.GenerateKey(suite);
-        Crypto.Keystore.Encrypt(suite, admin, password, scryptN).Save(layout.KeyPath(AdminKeyName));
+        // Every organisation's CA and data key, every user's key and certificate: encrypted with the demo password.
+        var manifestOrganisations = new List<ConsortiumOrganisation>();
+        foreach (var organisation in consortium.Organisations)
+        {
+            var directoryOfOrganisation = layout.OrganisationDirectory(organisation.Id);
+            System.IO.Directory.CreateDirectory(directoryOfOrganisation);
+            Crypto.Keystore.Encrypt(suite, organisation.CaKey, password, scryptN).Save(Path.Combine(directoryOfOrganisation, "ca.key"));
+            File.WriteAllText(Path.Combine(directoryOfOrganisation, "ca.pem"), CertificateAuthority.ToPem(organisation.CaCertificate));
+            Crypto.Keystore.Encrypt(suite, organisation.EncryptionKey, password, scryptN).Save(Path.Combine(directoryOfOrganisation, "data.key"));
+            var users = new List<ConsortiumUser>();
+            foreach (var user in consortium.Users.Where(u => u.Organisation == organisation.Id))
+            {
+                var keyPath = layout.UserKeyPath(user.Id);
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(keyPath)!);
+                Crypto.Keystore.Encrypt(suite, user.Key, password, scryptN).Save(keyPath);
+                File.WriteAllText(Path.ChangeExtension(keyPath, ".pem"), CertificateAuthority.ToPem(user.Certificate));
+                users.Add(new ConsortiumUser(user.Name, Path.GetRelativePath(layout.Directory, keyPath), user.Roles));
+            }
+            manifestOrganisations.Add(new ConsortiumOrganisation(organisation.Id, organisation.Name, organisation.Kind,
+                names[Math.Min(hostedBy(organisation.Id), total - 1)], users));
+        }
+        File.WriteAllText(layout.ConsortiumPath, JsonSerializer.Serialize(new ConsortiumManifest(manifestOrganisations), CliJsonContext.Default.ConsortiumManifest));
 
         var genesis = new GenesisDocument
         {
             ChainId = chainId,
             Suite = suite,
-            GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+            GenesisTime = genesisTime,
             Validators = genesisValidators,
             Nodes = genesisNodes,
-            Accounts =
-            [
-                new GenesisAccount { Name = AdminKeyName, PublicKey = Convert.ToHexStringLower(admin.PublicKey), Roles = ["admin", "evidence.recorder"] },
-            ],
+            Organisations = consortium.ToGenesis(),
         };
         genesis.Validate();
         File.WriteAllText(layout.GenesisPath, genesis.ToJson());
@@ -210,6 +249,13 @@ public sealed class NetworkLayout
 
 public sealed record NetworkManifest(string ChainId, string Suite, IReadOnlyList<NetworkNode> Nodes);
 
+/// <summary>The demo consortium's organisations and users, with where their keys are (consortium.json).</summary>
+public sealed record ConsortiumManifest(IReadOnlyList<ConsortiumOrganisation> Organisations);
+
+public sealed record ConsortiumOrganisation(string Id, string Name, string Kind, string Node, IReadOnlyList<ConsortiumUser> Users);
+
+public sealed record ConsortiumUser(string Name, string Key, IReadOnlyList<string> Roles);
+
 public sealed record NetworkNode(string Name, string Directory, string Url, string Role = "validator");
 
 public sealed class CliException(string message, int exitCode = 1) : Exception(message)
@@ -219,4 +265,5 @@ public sealed class CliException(string message, int exitCode = 1) : Exception(m
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(NetworkManifest))]
+[JsonSerializable(typeof(ConsortiumManifest))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -9,6 +9,9 @@ public static class Limits
     public const int ChainIdLengthMax = 64;
     public const int IdentifierLengthMax = 32;
     public const int PublicKeyLengthMax = 65;
+
+    /// <summary>An X.509 certificate (DER) of a user, node or CA.</summary>
+    public const int CertificateBytesMax = 4096;
     public const int SignatureLengthMax = 72;
     public const int PayloadBytesMax = 64 * 1024;
     public const int TransactionBytesMax = PayloadBytesMax + 512;

@@ -27,6 +27,8 @@ public sealed class GmSuite : ICryptoSuite
     public ISignatureScheme Signatures { get; } = new Sm2Sm3();
 
     public IAead Aead { get; } = new Sm4Gcm();
+
+    public ICertificateVerifier Certificates => X509CertificateVerifier.Gm;
 }
 
 public sealed class Sm3Hash : IHashFunction

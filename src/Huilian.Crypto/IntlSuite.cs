@@ -18,6 +18,8 @@ public sealed class IntlSuite : ICryptoSuite
     public ISignatureScheme Signatures { get; } = new EcdsaP256();
 
     public IAead Aead { get; } = new Aes256Gcm();
+
+    public ICertificateVerifier Certificates => X509CertificateVerifier.Intl;
 }
 
 public sealed class Sha256Hash : IHashFunction

@@ -4,7 +4,9 @@ using Huilian.Core.Genesis;
 using Huilian.Core.Ledger;
 using Huilian.Crypto;
 using Huilian.Execution.Host;
-using Huilian.Execution.Modules.Accounts;
+using Huilian.Execution.Modules.Membership;
+using Huilian.Execution.Modules.Governance;
+using Huilian.Execution.Modules.Credit;
 using Huilian.Execution.Modules.Evidence;
 
 namespace Huilian.Ledger;
@@ -18,7 +20,7 @@ public sealed class ChainSetup
         Suite = CryptoSuites.Get(genesis.Suite);
         GenesisHash = genesis.ComputeHash(Suite.Hash);
         Validators = genesis.CreateValidatorSet(Suite.Hash);
-        Engine = new ExecutionEngine(genesis.ChainId, Suite.Hash, genesis.Parameters, policy ?? new AccountRolePolicy(),
+        Engine = new ExecutionEngine(genesis.ChainId, Suite, genesis.Parameters, policy ?? new MembershipPolicy(),
             modules ?? DefaultModules());
     }
 
@@ -36,7 +38,7 @@ public sealed class ChainSetup
 
     public string ChainId => Genesis.ChainId;
 
-    public static IReadOnlyList<IModule> DefaultModules() => [new AccountsModule(), new EvidenceModule()];
+    public static IReadOnlyList<IModule> DefaultModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule()];
 
     public static ChainSetup FromFile(string genesisPath)
     {

@@ -136,10 +136,12 @@ public sealed class Mempool
         }
 
         var state = _chain.State;
-        var nextHeight = _chain.Head.Height + 1;
+        var head = _chain.Head;
+        var nextHeight = head.Height + 1;
         var engine = _chain.Setup.Engine;
         var signerId = engine.SignerId(transaction.Signer);
-        var refusal = engine.CheckInclusion(transaction, state, nextHeight, transaction.Nonce, signerId)
+        // The next block's time is at least the head's: a certificate expired by then is refused here already.
+        var refusal = engine.CheckInclusion(transaction, state, nextHeight, head.TimeMs, transaction.Nonce, signerId)
             ?? engine.CheckPayloadAndPermission(transaction, state, signerId);
         if (refusal is not null)
         {
@@ -267,7 +269,7 @@ public sealed class Mempool
                 var queue = node.Value;
                 var nextNode = node.Next;
                 var committedNonce = ExecutionEngine.ReadNonce(state, queue.SignerId);
-                var signerRefusal = _chain.Setup.Engine.Policy.CheckSigner(state, queue.SignerId);
+                var signerRefusal = _chain.Setup.Engine.Policy.CheckSigner(state, queue.SignerId, nextHeight, block.Header.TimeMs);
                 List<ulong>? remove = null;
                 foreach (var (nonce, transaction) in queue.Pending)
                 {

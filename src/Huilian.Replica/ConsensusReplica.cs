@@ -563,7 +563,7 @@ public sealed class ConsensusReplica
         }
         var waited = _env.NowMs - pending.RequestedAtMs;
         var ready = _mempool.Count;
-        var parameters = _chain.Setup.Genesis.Parameters;
+        var parameters = _chain.Setup.Engine.ParametersAt(_chain.State);
         if (!(ready >= _options.TargetTransactions || (ready > 0 && waited >= _options.BatchWindowMs) || waited >= _options.EmptyBlockIntervalMs
             || _evidencePool.Count > 0))
         {

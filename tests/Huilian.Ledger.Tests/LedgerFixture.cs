@@ -18,13 +18,16 @@ internal sealed class LedgerFixture : IDisposable
         Validator = CryptoSuites.GenerateKey(suite);
         Admin = CryptoSuites.GenerateKey(suite);
         Outsider = CryptoSuites.GenerateKey(suite);
+        Consortium = new ConsortiumBuilder(suite, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        Consortium.AddOrganisation("regulator", "Regulator", OrganisationKinds.Regulator);
+        Consortium.AddUser("regulator", "admin", ["organisation-admin", EvidenceModule.RecorderRole], Admin);
         Genesis = new GenesisDocument
         {
             ChainId = "ledger-test",
             Suite = suite,
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000),
             Validators = [new GenesisValidator { Name = "v0", PublicKey = Convert.ToHexStringLower(Validator.PublicKey), Power = 10 }],
-            Accounts = [new GenesisAccount { Name = "admin", PublicKey = Convert.ToHexStringLower(Admin.PublicKey), Roles = ["admin", EvidenceModule.RecorderRole] }],
+            Organisations = Consortium.ToGenesis(),
             Parameters = new ConsensusParameters { BlockTransactionsMax = 500 },
         };
         Setup = new ChainSetup(Genesis);
@@ -41,6 +44,13 @@ internal sealed class LedgerFixture : IDisposable
     public ISigningKey Admin { get; }
 
     public ISigningKey Outsider { get; }
+
+    /// <summary>The chain's one organisation (the regulator) with its CA, to issue more users' certificates.</summary>
+    public ConsortiumBuilder Consortium { get; }
+
+    /// <summary>A membership.register-user payload for <paramref name="key"/> with a certificate of the regulator's CA.</summary>
+    public string RegisterUserPayload(ISigningKey key, string name, params string[] roles) =>
+        $"{{\"name\":\"{name}\",\"certificate\":\"{Convert.ToBase64String(Consortium.Organisation("regulator").Issue(key.PublicKey, name, DateTimeOffset.FromUnixTimeMilliseconds(1_699_000_000_000), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000).AddYears(10)))}\",\"roles\":[{string.Join(",", roles.Select(r => $"\"{r}\""))}]}}";
 
     public GenesisDocument Genesis { get; }
 

@@ -55,7 +55,7 @@ public sealed class MempoolTests
             "UnknownModule" => (Make(module: "nosuch").EncodedArray, ResultCodes.UnknownModule),
             "UnknownAction" => (Make(action: "nosuch").EncodedArray, ResultCodes.UnknownAction),
             "BadPayload" => (Make(payload: "{\"hash\":1}").EncodedArray, ResultCodes.PayloadFieldWrongType),
-            "LacksRole" => (Make(module: "accounts", action: "disable", payload: $"{{\"accountId\":\"{Hash32.Zero}\"}}", key: fixture.Admin).EncodedArray, ""),
+            "LacksRole" => (Make(module: "membership", action: "suspend-user", payload: "{\"user\":\"nobody\"}", key: fixture.Admin).EncodedArray, ""),
             "Expired" => (Make(expiry: 1).EncodedArray, ResultCodes.TransactionExpired),
             "ExpiryTooFar" => (Make(expiry: 20_000).EncodedArray, ResultCodes.ExpiryTooFar),
             "NonceUsed" => (Make(nonce: 2).EncodedArray, ResultCodes.NonceAlreadyUsed),
@@ -70,9 +70,9 @@ public sealed class MempoolTests
         }
         if (name == "LacksRole")
         {
-            // The admin holds every role; an account registered without roles lacks evidence.recorder.
-            var register = Transaction.Create(setup.Hash, fixture.Admin, setup.ChainId, 3, 50, "accounts", "register",
-                Encoding.UTF8.GetBytes($"{{\"name\":\"n\",\"publicKey\":\"{Convert.ToHexStringLower(fixture.Outsider.PublicKey)}\",\"roles\":[]}}"));
+            // A user registered without roles lacks evidence-recorder.
+            var register = Transaction.Create(setup.Hash, fixture.Admin, setup.ChainId, 3, 50, "membership", "register-user",
+                Encoding.UTF8.GetBytes(fixture.RegisterUserPayload(fixture.Outsider, "n")));
             fixture.CommitBlock(register);
             attempt = (Make(key: fixture.Outsider, nonce: 1).EncodedArray, ResultCodes.SignerLacksRole);
         }

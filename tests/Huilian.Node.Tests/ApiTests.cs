@@ -224,7 +224,10 @@ public sealed class ApiTests
 
         var account = await node.Get("/v1/accounts/" + Convert.ToHexStringLower(node.Admin.PublicKey));
         Assert.Equal(2UL, account.Body.GetProperty("nextNonce").GetUInt64());
-        Assert.Equal("admin", account.Body.GetProperty("name").GetString());
+        Assert.Equal("regulator/admin", account.Body.GetProperty("name").GetString());
+        Assert.Equal("regulator", account.Body.GetProperty("organisationKind").GetString());
+        Assert.True(account.Body.GetProperty("canSign").GetBoolean());
+        Assert.Contains("evidence-recorder", account.Body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
         var status = await node.Get("/v1/status");
         Assert.Equal("node-test", status.Body.GetProperty("chainId").GetString());

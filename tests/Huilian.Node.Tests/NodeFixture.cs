@@ -63,7 +63,7 @@ public sealed class NodeFixture : IAsyncDisposable
             Suite = suite,
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000),
             Validators = [new GenesisValidator { Name = "node0", PublicKey = Convert.ToHexStringLower(validator.PublicKey), Power = 10 }],
-            Accounts = [new GenesisAccount { Name = "admin", PublicKey = Convert.ToHexStringLower(admin.PublicKey), Roles = ["admin", EvidenceModule.RecorderRole] }],
+            Organisations = ConsortiumBuilder.SoloOrganisation(suite, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), admin),
         };
         File.WriteAllText(Path.Combine(directory, "genesis.json"), genesis.ToJson());
         var config = new NodeConfig

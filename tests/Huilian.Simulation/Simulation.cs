@@ -68,7 +68,7 @@ public sealed class Simulation : IDisposable
             Suite = "intl",
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(StartMs - 1_000),
             Validators = validatorKeys.Select((key, i) => new GenesisValidator { Name = $"node{i}", PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 }).ToArray(),
-            Accounts = _clients.Select((key, i) => new GenesisAccount { Name = $"client{i}", PublicKey = Convert.ToHexStringLower(key.PublicKey), Roles = ["evidence.recorder"] }).ToArray(),
+            Organisations = Consortium(config.Seed, StartMs - 1_000, _clients),
         };
         _setup = new ChainSetup(genesis);
 
@@ -84,6 +84,22 @@ public sealed class Simulation : IDisposable
         _partition = new int[_nodes.Count];
         _dropRate = config.DropRateMax * _random.NextDouble();
         _delayMaxMs = config.DelayMaxMs;
+    }
+
+    /// <summary>
+    /// The simulated consortium: one regulator organisation whose users are the clients, each an evidence recorder.
+    /// Keys sign deterministically and serials derive from names, so a seed always gives the same genesis.
+    /// </summary>
+    private static IReadOnlyList<GenesisOrganisation> Consortium(int seed, long genesisMs, IReadOnlyList<DeterministicKey> clients)
+    {
+        var builder = new ConsortiumBuilder("intl", DateTimeOffset.FromUnixTimeMilliseconds(genesisMs)) { DeterministicSerials = true };
+        builder.AddOrganisation("regulator", "Regulator", OrganisationKinds.Regulator,
+            new DeterministicKey($"sim {seed} regulator ca"), new DeterministicKey($"sim {seed} regulator data key"));
+        for (var i = 0; i < clients.Count; i++)
+        {
+            builder.AddUser("regulator", $"client{i}", ["evidence-recorder"], clients[i]);
+        }
+        return builder.ToGenesis();
     }
 
     public string ChainId => $"sim-{_config.Seed}";

@@ -18,7 +18,8 @@ internal static class BenchCommand
         var key = CommandSupport.KeyOption();
         var passwordFile = CommandSupport.PasswordFileOption();
         var workload = new Option<string>("--workload") { Description = "What to submit.", DefaultValueFactory = _ => "evidence" };
-        workload.AcceptOnlyFromAmong("evidence");
+        workload.AcceptOnlyFromAmong("evidence", "evidence-confidential");
+        var confidentialBytes = new Option<int>("--confidential-bytes") { Description = "Plaintext bytes of each record's confidential section (evidence-confidential).", DefaultValueFactory = _ => 512 };
         var clients = new Option<int>("--clients") { Description = "Simulated clients, each with its own key.", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Transactions per request.", DefaultValueFactory = _ => 1 };
         var duration = new Option<double>("--duration") { Description = "Seconds to measure.", DefaultValueFactory = _ => 30 };
@@ -29,7 +30,7 @@ internal static class BenchCommand
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
+            nodes, network, directory, key, passwordFile, workload, confidentialBytes, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -42,10 +43,22 @@ internal static class BenchCommand
                 throw new CliException("--clients is 1 to 10,000 and --batch 1 to 1,000.", 2);
             }
             using var admin = CommandSupport.LoadKey(layout, parse.GetValue(key), parse.GetValue(passwordFile));
+            var password = layout.ReadPassword(parse.GetValue(passwordFile));
+            var genesis = layout.LoadGenesis();
+            var organisation = CommandSupport.LoadOrganisation(layout, "regulator", password);
+            if (parse.GetValue(confidentialBytes) is < 1 or > 32 * 1024)
+            {
+                throw new CliException("--confidential-bytes is 1 to 32768.", 2);
+            }
             var options = new LoadOptions
             {
                 Nodes = urls,
                 Admin = admin,
+                Organisation = organisation,
+                // The regulator and a bank: the usual pair of readers of a financing's details.
+                ConfidentialRecipients = genesis.Organisations.Where(o => o.Kind is "regulator" or "bank").Take(2)
+                    .Select(o => Convert.FromHexString(o.EncryptionKey)).ToArray(),
+                ConfidentialBytes = parse.GetValue(confidentialBytes),
                 Workload = parse.GetValue(workload)!,
                 Clients = parse.GetValue(clients),
                 Batch = parse.GetValue(batch),

@@ -74,6 +74,23 @@ internal static class CommandSupport
         console.MarkupLine("[red]error:[/] " + Markup.Escape(message));
     }
 
+    /// <summary>An organisation's CA and data keys from a demo network directory (orgs/&lt;id&gt;/).</summary>
+    public static OrganisationCredentials LoadOrganisation(NetworkLayout layout, string id, string password)
+    {
+        var directory = layout.OrganisationDirectory(id);
+        if (!File.Exists(Path.Combine(directory, "ca.key")))
+        {
+            throw new CliException($"No CA key for organisation '{id}' at {directory}.");
+        }
+        var genesis = layout.LoadGenesis();
+        var organisation = genesis.Organisations.FirstOrDefault(o => o.Id == id)
+            ?? throw new CliException($"Organisation '{id}' is not in this network's genesis.");
+        return new OrganisationCredentials(genesis.Suite, id, organisation.Name, organisation.Kind,
+            Keystore.Load(Path.Combine(directory, "ca.key")).Decrypt(password),
+            CertificateAuthority.FromPem(File.ReadAllText(Path.Combine(directory, "ca.pem"))),
+            Keystore.Load(Path.Combine(directory, "data.key")).Decrypt(password));
+    }
+
     public static Core.Crypto.ISigningKey LoadKey(NetworkLayout layout, string? keyPath, string? passwordFile)
     {
         var path = keyPath ?? layout.KeyPath(NetworkLayout.AdminKeyName);

@@ -65,6 +65,9 @@ public interface ICryptoSuite
     ISignatureScheme Signatures { get; }
 
     IAead Aead { get; }
+
+    /// <summary>X.509 certificates of this suite (membership identities).</summary>
+    ICertificateVerifier Certificates { get; }
 }
 
 public static class HashFunctionExtensions

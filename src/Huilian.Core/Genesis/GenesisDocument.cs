@@ -14,7 +14,9 @@ namespace Huilian.Core.Genesis;
 /// </summary>
 public sealed class GenesisDocument
 {
-    public const int AccountsMax = 10_000;
+    public const int OrganisationsMax = 1_000;
+
+    public const int UsersMax = 10_000;
 
     public const int NodesMax = 256;
 
@@ -30,7 +32,11 @@ public sealed class GenesisDocument
 
     public required IReadOnlyList<GenesisValidator> Validators { get; init; }
 
-    public IReadOnlyList<GenesisAccount> Accounts { get; set; } = [];
+    /// <summary>The founding organisations of the consortium, with their CAs, data-encryption keys and first users.</summary>
+    public IReadOnlyList<GenesisOrganisation> Organisations { get; set; } = [];
+
+    /// <summary>Who must approve a governance proposal, and for how long it stays open.</summary>
+    public GovernanceRules Governance { get; set; } = new();
 
     /// <summary>The nodes allowed to connect to one another: their names and TLS certificates (DER, base64).</summary>
     public IReadOnlyList<GenesisNode> Nodes { get; set; } = [];
@@ -74,10 +80,6 @@ public sealed class GenesisDocument
         {
             throw new GenesisException($"Genesis must name 1 to {Limits.ValidatorsMax} validators.");
         }
-        if (Accounts.Count > AccountsMax)
-        {
-            throw new GenesisException($"Genesis may name at most {AccountsMax} accounts.");
-        }
         var validatorNames = new SortedSet<string>(StringComparer.Ordinal);
         var validatorKeys = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var validator in Validators)
@@ -100,26 +102,7 @@ public sealed class GenesisDocument
                 throw new GenesisException($"Validator '{validator.Name}' must have voting power from 1 to {ValidatorPowerMax}.");
             }
         }
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var account in Accounts)
-        {
-            if (account is null)
-            {
-                throw new GenesisException("An account entry is null.");
-            }
-            RequireKey(account.PublicKey, $"account '{account.Name}'");
-            if (string.IsNullOrWhiteSpace(account.Name) || account.Name.Length > 64 || !names.Add(account.Name))
-            {
-                throw new GenesisException($"Account name '{account.Name}' must be 1 to 64 characters and unique.");
-            }
-            foreach (var role in account.Roles)
-            {
-                if (!Identifier.IsValid(role, 64))
-                {
-                    throw new GenesisException($"Role '{role}' of account '{account.Name}' is not a valid identifier.");
-                }
-            }
-        }
+        ValidateOrganisations();
         if (Nodes.Count > NodesMax)
         {
             throw new GenesisException($"Genesis may name at most {NodesMax} nodes.");
@@ -149,6 +132,81 @@ public sealed class GenesisDocument
             }
         }
         Parameters.Validate();
+        Governance.Validate();
+    }
+
+    private void ValidateOrganisations()
+    {
+        if (Organisations.Count > OrganisationsMax)
+        {
+            throw new GenesisException($"Genesis may name at most {OrganisationsMax} organisations.");
+        }
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        var users = 0;
+        foreach (var organisation in Organisations)
+        {
+            if (organisation is null || !Identifier.IsValid(organisation.Id, 64) || !ids.Add(organisation.Id))
+            {
+                throw new GenesisException($"Organisation id '{organisation?.Id}' must be a unique identifier (a-z, 0-9, '.', '_', '-', at most 64).");
+            }
+            if (string.IsNullOrWhiteSpace(organisation.Name) || organisation.Name.Length > 128)
+            {
+                throw new GenesisException($"Organisation '{organisation.Id}' needs a name of 1 to 128 characters.");
+            }
+            if (!OrganisationKinds.IsKnown(organisation.Kind))
+            {
+                throw new GenesisException($"Organisation '{organisation.Id}' has kind '{organisation.Kind}'; use one of {string.Join(", ", OrganisationKinds.All)}.");
+            }
+            RequireCertificate(organisation.CaCertificate, $"the CA of organisation '{organisation.Id}'");
+            RequireKey(organisation.EncryptionKey, $"the data-encryption key of organisation '{organisation.Id}'");
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var user in organisation.Users)
+            {
+                if (user is null || !Identifier.IsValid(user.Name, 64) || !names.Add(user.Name))
+                {
+                    throw new GenesisException($"User '{user?.Name}' of organisation '{organisation.Id}' must have a unique identifier name.");
+                }
+                RequireCertificate(user.Certificate, $"user '{organisation.Id}/{user.Name}'");
+                foreach (var role in user.Roles)
+                {
+                    if (!Identifier.IsValid(role, 64))
+                    {
+                        throw new GenesisException($"Role '{role}' of user '{organisation.Id}/{user.Name}' is not a valid identifier.");
+                    }
+                }
+                users++;
+            }
+        }
+        if (users > UsersMax)
+        {
+            throw new GenesisException($"Genesis may name at most {UsersMax} users.");
+        }
+        if (Organisations.Count > 0 && Organisations.Count(o => o.Kind == OrganisationKinds.Regulator) != 1)
+        {
+            throw new GenesisException("A consortium has exactly one regulator organisation: it is a recipient of every confidential section.");
+        }
+        foreach (var validator in Validators)
+        {
+            if (validator.Organisation is not null && !ids.Contains(validator.Organisation))
+            {
+                throw new GenesisException($"Validator '{validator.Name}' names organisation '{validator.Organisation}', which genesis does not list.");
+            }
+        }
+    }
+
+    private static void RequireCertificate(string base64, string owner)
+    {
+        try
+        {
+            if (base64 is null || System.Convert.FromBase64String(base64).Length is 0 or > Limits.CertificateBytesMax)
+            {
+                throw new FormatException();
+            }
+        }
+        catch (FormatException)
+        {
+            throw new GenesisException($"The certificate of {owner} must be its DER encoding in base64 (at most {Limits.CertificateBytesMax} bytes).");
+        }
     }
 
     public ValidatorSet CreateValidatorSet(IHashFunction hash) =>
@@ -168,16 +226,33 @@ public sealed class GenesisDocument
             writer.WriteBytes(System.Convert.FromHexString(validator.PublicKey));
             writer.WriteU64(validator.Power);
         }
-        writer.WriteCount(Accounts.Count);
-        foreach (var account in Accounts)
+        writer.WriteCount(Organisations.Count);
+        foreach (var organisation in Organisations)
         {
-            writer.WriteString(account.Name);
-            writer.WriteBytes(System.Convert.FromHexString(account.PublicKey));
-            writer.WriteCount(account.Roles.Count);
-            foreach (var role in account.Roles)
+            writer.WriteString(organisation.Id);
+            writer.WriteString(organisation.Name);
+            writer.WriteString(organisation.Kind);
+            writer.WriteBytes(System.Convert.FromBase64String(organisation.CaCertificate));
+            writer.WriteBytes(System.Convert.FromHexString(organisation.EncryptionKey));
+            writer.WriteCount(organisation.Users.Count);
+            foreach (var user in organisation.Users)
             {
-                writer.WriteString(role);
+                writer.WriteString(user.Name);
+                writer.WriteBytes(System.Convert.FromBase64String(user.Certificate));
+                writer.WriteCount(user.Roles.Count);
+                foreach (var role in user.Roles)
+                {
+                    writer.WriteString(role);
+                }
             }
+        }
+        writer.WriteBool(Governance.RegulatorRequired);
+        writer.WriteU32(Governance.ValidatorOrganisationsNumerator);
+        writer.WriteU32(Governance.ValidatorOrganisationsDenominator);
+        writer.WriteU64(Governance.VotingPeriodBlocks);
+        foreach (var validator in Validators)
+        {
+            writer.WriteString(validator.Organisation ?? "");
         }
         writer.WriteCount(Nodes.Count);
         foreach (var node in Nodes)
@@ -222,6 +297,9 @@ public sealed class GenesisValidator
     public required string PublicKey { get; init; }
 
     public ulong Power { get; set; } = 1;
+
+    /// <summary>The organisation that runs this validator (governance counts organisations that run validators).</summary>
+    public string? Organisation { get; set; }
 }
 
 public sealed class GenesisNode
@@ -235,13 +313,78 @@ public sealed class GenesisNode
     public string Fingerprint() => System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Convert.FromBase64String(Certificate)));
 }
 
-public sealed class GenesisAccount
+/// <summary>A founding member: its CA (which issues its users' certificates) and its data-encryption key.</summary>
+public sealed class GenesisOrganisation
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>One of <see cref="OrganisationKinds.All"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The organisation's CA certificate, DER in base64.</summary>
+    public required string CaCertificate { get; init; }
+
+    /// <summary>The public key confidential sections are wrapped for (SEC1 uncompressed, hex).</summary>
+    public required string EncryptionKey { get; init; }
+
+    public IReadOnlyList<GenesisUser> Users { get; set; } = [];
+}
+
+/// <summary>A user of a founding organisation: its certificate (issued by the organisation's CA) and roles.</summary>
+public sealed class GenesisUser
 {
     public required string Name { get; init; }
 
-    public required string PublicKey { get; init; }
+    /// <summary>DER in base64.</summary>
+    public required string Certificate { get; init; }
 
     public IReadOnlyList<string> Roles { get; set; } = [];
+}
+
+/// <summary>The kinds of organisation a consortium admits.</summary>
+public static class OrganisationKinds
+{
+    public const string Regulator = "regulator";
+    public const string CentralBank = "central-bank";
+    public const string Bank = "bank";
+    public const string Enterprise = "enterprise";
+    public const string Customs = "customs";
+    public const string TaxAuthority = "tax-authority";
+    public const string Insurer = "insurer";
+    public const string Carrier = "carrier";
+
+    public static IReadOnlyList<string> All { get; } = [Regulator, CentralBank, Bank, Enterprise, Customs, TaxAuthority, Insurer, Carrier];
+
+    public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind);
+}
+
+/// <summary>
+/// The approval a governance proposal needs: the regulator's vote (when required) and at least
+/// numerator/denominator of the organisations that run validators; open for a number of blocks.
+/// </summary>
+public sealed class GovernanceRules
+{
+    public bool RegulatorRequired { get; set; } = true;
+
+    public uint ValidatorOrganisationsNumerator { get; set; } = 2;
+
+    public uint ValidatorOrganisationsDenominator { get; set; } = 3;
+
+    public ulong VotingPeriodBlocks { get; set; } = 100_000;
+
+    public void Validate()
+    {
+        if (ValidatorOrganisationsDenominator == 0 || ValidatorOrganisationsNumerator > ValidatorOrganisationsDenominator)
+        {
+            throw new GenesisException("governance: the validator-organisation fraction must be between 0 and 1 with a non-zero denominator.");
+        }
+        if (VotingPeriodBlocks is < 1 or > 10_000_000)
+        {
+            throw new GenesisException("governance: votingPeriodBlocks must be 1 to 10,000,000.");
+        }
+    }
 }
 
 /// <summary>Bounds every validator enforces on the blocks it accepts.</summary>

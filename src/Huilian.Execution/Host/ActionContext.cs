@@ -17,9 +17,10 @@ public sealed class ActionContext
     private readonly StateOverlay _state;
     private readonly List<LedgerEvent> _events = [];
 
-    internal ActionContext(IHashFunction hash, BlockContext block, Transaction transaction, Hash32 signerId, int index, StateOverlay state)
+    internal ActionContext(ICryptoSuite suite, BlockContext block, Transaction transaction, Hash32 signerId, int index, StateOverlay state)
     {
-        Hash = hash;
+        Hash = suite.Hash;
+        Certificates = suite.Certificates;
         Block = block;
         Transaction = transaction;
         SignerId = signerId;
@@ -31,6 +32,9 @@ public sealed class ActionContext
 
     /// <summary>The chain's hash function (SHA-256 or SM3).</summary>
     public IHashFunction Hash { get; }
+
+    /// <summary>The chain's X.509 certificate rules (P-256 or SM2).</summary>
+    public ICertificateVerifier Certificates { get; }
 
     public Transaction Transaction { get; }
 
@@ -72,23 +76,34 @@ public sealed class ActionContext
 }
 
 /// <summary>
-/// Decides whether a signer is known and may run an action. The foundation's policy reads accounts and roles
-/// from state; the membership work replaces it with organisations, certificates and the SAFE role matrix.
+/// Decides whether a signer is a current member and may run an action. The membership module's policy reads
+/// organisations, certificates and the role matrix from state.
 /// </summary>
 public interface IPermissionPolicy
 {
-    /// <summary>Null when the signer is a current member; otherwise the refusal.</summary>
-    Refusal? CheckSigner(IStateReader state, in Hash32 signerId);
+    /// <summary>
+    /// Null when the signer may sign in the block at <paramref name="height"/> with time <paramref name="timeMs"/>:
+    /// its certificate is registered, valid at that time and not revoked, and its user and organisation are active.
+    /// </summary>
+    Refusal? CheckSigner(IStateReader state, in Hash32 signerId, ulong height, long timeMs);
 
     /// <summary>Null when the signer may run <paramref name="action"/>; otherwise a refusal naming the role required.</summary>
     Refusal? Authorize(IStateReader state, in Hash32 signerId, ActionDefinition action);
 }
 
 /// <summary>Writes the initial state from the genesis document.</summary>
-public sealed class GenesisWriter(IHashFunction hash)
+public sealed class GenesisWriter(ICryptoSuite suite)
 {
     /// <summary>The chain's hash function.</summary>
-    public IHashFunction Hash { get; } = hash;
+    public IHashFunction Hash { get; } = suite.Hash;
+
+    /// <summary>The chain's certificate rules.</summary>
+    public ICertificateVerifier Certificates { get; } = suite.Certificates;
+
+    public byte[]? Get(byte[] key) => _writes.GetValueOrDefault(key);
+
+    /// <summary>Writes a key that an earlier module may already have written (e.g. an index).</summary>
+    public void Put(byte[] key, byte[] value) => _writes[key] = value;
 
     private readonly SortedDictionary<byte[], byte[]> _writes = new(ByteArrayComparer.Instance);
 

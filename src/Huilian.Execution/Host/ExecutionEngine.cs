@@ -15,13 +15,15 @@ namespace Huilian.Execution.Host;
 public sealed class ExecutionEngine
 {
     private readonly IHashFunction _hash;
+    private readonly ICryptoSuite _suite;
     private readonly ActionRegistry _registry = new();
     private readonly IReadOnlyList<IModule> _modules;
 
-    public ExecutionEngine(string chainId, IHashFunction hash, ConsensusParameters parameters, IPermissionPolicy policy, IEnumerable<IModule> modules)
+    public ExecutionEngine(string chainId, ICryptoSuite suite, ConsensusParameters parameters, IPermissionPolicy policy, IEnumerable<IModule> modules)
     {
         ChainId = chainId;
-        _hash = hash;
+        _suite = suite;
+        _hash = suite.Hash;
         Parameters = parameters;
         Policy = policy;
         _modules = modules.ToArray();
@@ -48,7 +50,7 @@ public sealed class ExecutionEngine
     /// <summary>The initial state: every module's genesis writes, in key order.</summary>
     public IReadOnlyList<StateWrite> GenesisWrites(GenesisDocument genesis)
     {
-        var writer = new GenesisWriter(_hash);
+        var writer = new GenesisWriter(_suite);
         foreach (var module in _modules)
         {
             module.InitGenesis(genesis, writer);
@@ -67,7 +69,10 @@ public sealed class ExecutionEngine
     /// Whether <paramref name="transaction"/> may be included in the block at <paramref name="height"/>
     /// with <paramref name="expectedNonce"/> as the signer's next nonce. Null when it may.
     /// </summary>
-    public Refusal? CheckInclusion(Transaction transaction, IStateReader state, ulong height, ulong expectedNonce, in Hash32 signerId)
+    public Refusal? CheckInclusion(Transaction transaction, IStateReader state, ulong height, long timeMs, ulong expectedNonce, in Hash32 signerId) =>
+        CheckInclusion(transaction, state, height, timeMs, expectedNonce, signerId, ParametersAt(state));
+
+    internal Refusal? CheckInclusion(Transaction transaction, IStateReader state, ulong height, long timeMs, ulong expectedNonce, in Hash32 signerId, ConsensusParameters parameters)
     {
         if (transaction.ChainId != ChainId)
         {
@@ -77,9 +82,9 @@ public sealed class ExecutionEngine
         {
             return new Refusal(ResultCodes.TransactionExpired, $"The transaction expired at height {transaction.ExpiryHeight}; the chain is at {height}.");
         }
-        if (transaction.ExpiryHeight - height > Parameters.ExpiryWindowBlocksMax)
+        if (transaction.ExpiryHeight - height > parameters.ExpiryWindowBlocksMax)
         {
-            return new Refusal(ResultCodes.ExpiryTooFar, $"The expiry height may be at most {Parameters.ExpiryWindowBlocksMax} blocks ahead of {height}.");
+            return new Refusal(ResultCodes.ExpiryTooFar, $"The expiry height may be at most {parameters.ExpiryWindowBlocksMax} blocks ahead of {height}.");
         }
         if (_registry.Find(transaction.Module, transaction.Action) is null)
         {
@@ -87,7 +92,7 @@ public sealed class ExecutionEngine
                 ? new Refusal(ResultCodes.UnknownAction, $"Module '{transaction.Module}' has no action '{transaction.Action}'.")
                 : new Refusal(ResultCodes.UnknownModule, $"There is no module '{transaction.Module}'.");
         }
-        var signerRefusal = Policy.CheckSigner(state, signerId);
+        var signerRefusal = Policy.CheckSigner(state, signerId, height, timeMs);
         if (signerRefusal is not null)
         {
             return signerRefusal;
@@ -127,14 +132,44 @@ public sealed class ExecutionEngine
         return Policy.Authorize(state, signerId, action);
     }
 
-    /// <summary>Starts a block on top of <paramref name="state"/>.</summary>
-    public BlockExecution BeginBlock(BlockContext block, IStateReader state) => new(this, block, state);
+    /// <summary>
+    /// The consensus parameters in force for a block executed on <paramref name="state"/>: genesis values, as changed
+    /// by governance (a changed value is a state entry under "sys.param/").
+    /// </summary>
+    public ConsensusParameters ParametersAt(IStateReader state)
+    {
+        var transactions = state.Get(StateKeys.Parameter(ParameterNames.BlockTransactionsMax));
+        var expiry = state.Get(StateKeys.Parameter(ParameterNames.ExpiryWindowBlocksMax));
+        if (transactions is null && expiry is null)
+        {
+            return Parameters;
+        }
+        return new ConsensusParameters
+        {
+            BlockBytesMax = Parameters.BlockBytesMax,
+            BlockTransactionsMax = transactions is null ? Parameters.BlockTransactionsMax : checked((int)BinaryPrimitives.ReadUInt64BigEndian(transactions)),
+            ExpiryWindowBlocksMax = expiry is null ? Parameters.ExpiryWindowBlocksMax : BinaryPrimitives.ReadUInt64BigEndian(expiry),
+        };
+    }
+
+    /// <summary>Starts a block on top of <paramref name="state"/>: runs every module's begin-block step first.</summary>
+    public BlockExecution BeginBlock(BlockContext block, IStateReader state)
+    {
+        var execution = new BlockExecution(this, block, state);
+        var context = new BlockHookContext(_suite, block, execution.Overlay);
+        foreach (var module in _modules)
+        {
+            module.BeginBlock(context);
+        }
+        execution.FixParameters(ParametersAt(execution.Overlay));
+        return execution;
+    }
 
     internal Receipt Execute(BlockContext block, Transaction transaction, in Hash32 signerId, int index, StateOverlay blockState)
     {
         var action = _registry.Find(transaction.Module, transaction.Action)!;
         var scope = new StateOverlay(blockState);
-        var context = new ActionContext(_hash, block, transaction, signerId, index, scope);
+        var context = new ActionContext(_suite, block, transaction, signerId, index, scope);
         ActionOutcome outcome;
         try
         {
@@ -196,7 +231,15 @@ public sealed class BlockExecution
         _engine = engine;
         Block = block;
         _state = new StateOverlay(baseState);
+        Parameters = engine.Parameters;
     }
+
+    internal StateOverlay Overlay => _state;
+
+    internal void FixParameters(ConsensusParameters parameters) => Parameters = parameters;
+
+    /// <summary>The consensus parameters in force for this block.</summary>
+    public ConsensusParameters Parameters { get; private set; }
 
     public BlockContext Block { get; }
 
@@ -238,8 +281,8 @@ public sealed class BlockExecution
 
     /// <summary>The block is full for <paramref name="transaction"/> by count or bytes.</summary>
     public bool IsFullFor(Transaction transaction) =>
-        _transactions.Count >= _engine.Parameters.BlockTransactionsMax ||
-        _bytes + transaction.Size > _engine.Parameters.BlockBytesMax;
+        _transactions.Count >= Parameters.BlockTransactionsMax ||
+        _bytes + transaction.Size > Parameters.BlockBytesMax;
 
     /// <summary>Includes and executes <paramref name="transaction"/>, or returns why it may not be included.</summary>
     public Refusal? TryApply(Transaction transaction)
@@ -251,7 +294,7 @@ public sealed class BlockExecution
         var signerId = _engine.SignerId(transaction.Signer);
         var nonceKey = StateKeys.Nonce(signerId);
         var expectedNonce = checked(ExecutionEngine.ReadNonce(_state, signerId) + 1);
-        var refusal = _engine.CheckInclusion(transaction, _state, Block.Height, expectedNonce, signerId);
+        var refusal = _engine.CheckInclusion(transaction, _state, Block.Height, Block.TimeMs, expectedNonce, signerId, Parameters);
         if (refusal is not null)
         {
             return refusal;

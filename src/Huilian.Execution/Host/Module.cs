@@ -14,17 +14,44 @@ public interface IModule
     void Register(ActionRegistry registry);
 
     void InitGenesis(GenesisDocument genesis, GenesisWriter writer);
+
+    /// <summary>Runs at the start of every block, before its transactions (e.g. applies decisions due at this height).</summary>
+    void BeginBlock(BlockHookContext context)
+    {
+    }
+}
+
+/// <summary>What a module's begin-block step may see and change: the block and its state.</summary>
+public sealed class BlockHookContext
+{
+    private readonly StateOverlay _state;
+
+    internal BlockHookContext(Core.Crypto.ICryptoSuite suite, BlockContext block, StateOverlay state)
+    {
+        Suite = suite;
+        Block = block;
+        _state = state;
+    }
+
+    public Core.Crypto.ICryptoSuite Suite { get; }
+
+    public BlockContext Block { get; }
+
+    public Core.State.IStateReader State => _state;
+
+    public byte[]? Get(byte[] key) => _state.Get(key);
+
+    public void Set(byte[] key, byte[] value) => _state.Set(key, value);
 }
 
 /// <summary>One action: how to read its payload, who may run it, and what it does.</summary>
 public sealed class ActionDefinition
 {
-    internal ActionDefinition(string module, string action, string? requiredRole, string description,
+    internal ActionDefinition(string module, string action, string description,
         Func<PayloadReader, object> parse, Func<ActionContext, object, ActionOutcome> execute)
     {
         Module = module;
         Action = action;
-        RequiredRole = requiredRole;
         Description = description;
         Parse = parse;
         Execute = execute;
@@ -34,15 +61,13 @@ public sealed class ActionDefinition
 
     public string Action { get; }
 
-    /// <summary>The role the signer must hold; null when any known signer may run the action.</summary>
-    public string? RequiredRole { get; }
-
     public string Description { get; }
 
     internal Func<PayloadReader, object> Parse { get; }
 
     internal Func<ActionContext, object, ActionOutcome> Execute { get; }
 
+    /// <summary>"module.action": also the resource the role catalogue grants.</summary>
     public string FullName => Module + "." + Action;
 }
 
@@ -72,7 +97,7 @@ public sealed class ActionRegistry
         _actions.TryGetValue(module + "." + action, out var definition) ? definition : null;
 
     /// <summary>Registers an action of the module being registered.</summary>
-    public void Add<TRequest>(string action, string? requiredRole, string description,
+    public void Add<TRequest>(string action, string description,
         Func<PayloadReader, TRequest> parse, Func<ActionContext, TRequest, ActionOutcome> execute)
         where TRequest : notnull
     {
@@ -81,7 +106,7 @@ public sealed class ActionRegistry
         {
             throw new ArgumentException($"Action name '{action}' is not a valid identifier.");
         }
-        var definition = new ActionDefinition(module, action, requiredRole, description,
+        var definition = new ActionDefinition(module, action, description,
             reader => parse(reader), (context, request) => execute(context, (TRequest)request));
         if (!_actions.TryAdd(definition.FullName, definition))
         {

@@ -22,6 +22,20 @@ public sealed class PayloadReader
         _root = root;
     }
 
+    /// <summary>A reader of a nested object, strict in the same way; its field names are prefixed in errors.</summary>
+    private static PayloadReader ForObject(JsonElement element, string name)
+    {
+        var reader = new PayloadReader(element);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!reader._names.Add(property.Name))
+            {
+                throw new ActionRefusedException(ResultCodes.PayloadMalformed, $"Field '{name}.{property.Name}' appears twice.");
+            }
+        }
+        return reader;
+    }
+
     public static PayloadReader Parse(ReadOnlySpan<byte> payload)
     {
         JsonDocument document;
@@ -108,6 +122,80 @@ public sealed class PayloadReader
         {
             throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"Field '{name}' must be hexadecimal bytes.");
         }
+    }
+
+    /// <summary>Bytes in standard base64 (a certificate, a ciphertext).</summary>
+    public byte[] RequiredBase64(string name, int byteLengthMax) =>
+        OptionalBase64(name, byteLengthMax) ?? throw Missing(name);
+
+    public byte[]? OptionalBase64(string name, int byteLengthMax)
+    {
+        var text = OptionalString(name, checked(((byteLengthMax + 2) / 3) * 4), 1);
+        if (text is null)
+        {
+            return null;
+        }
+        var bytes = new byte[byteLengthMax];
+        if (!Convert.TryFromBase64String(text, bytes, out var written) || written == 0)
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"Field '{name}' must be base64 of 1 to {byteLengthMax} bytes.");
+        }
+        return bytes.AsSpan(0, written).ToArray();
+    }
+
+    public bool? OptionalBool(string name)
+    {
+        if (!TryGet(name, out var element))
+        {
+            return null;
+        }
+        return element.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongType(name, "true or false"),
+        };
+    }
+
+    /// <summary>A nested object, read by its own strict reader (call its EnsureNoUnknownFields too).</summary>
+    public PayloadReader? OptionalObject(string name)
+    {
+        if (!TryGet(name, out var element))
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw WrongType(name, "an object");
+        }
+        return ForObject(element, name);
+    }
+
+    /// <summary>A list of nested objects, each read by its own strict reader.</summary>
+    public IReadOnlyList<PayloadReader> RequiredObjectList(string name, int countMax)
+    {
+        if (!TryGet(name, out var element))
+        {
+            throw Missing(name);
+        }
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(name, "a list of objects");
+        }
+        var items = new List<PayloadReader>();
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw WrongType(name, "a list of objects");
+            }
+            if (items.Count == countMax)
+            {
+                throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"Field '{name}' holds at most {countMax} items.");
+            }
+            items.Add(ForObject(item, name));
+        }
+        return items;
     }
 
     public ulong RequiredUInt64(string name, ulong max = ulong.MaxValue) =>

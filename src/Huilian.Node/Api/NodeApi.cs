@@ -2,7 +2,7 @@ using System.Text.Json;
 using Huilian.Core;
 using Huilian.Core.Ledger;
 using Huilian.Execution.Host;
-using Huilian.Execution.Modules.Accounts;
+using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Evidence;
 using Huilian.Ledger;
 using Huilian.Ledger.Proofs;
@@ -384,20 +384,34 @@ public static class NodeApi
             return Problems.For("RequestMalformed", "Give an account id (64 hex) or a public key (130 hex).");
         }
         var state = node.Chain.State;
-        var record = AccountsModule.Read(state, accountId);
-        if (record is null)
+        var signer = MembershipState.ReadSigner(state, accountId);
+        if (signer is null)
         {
-            return Problems.For("AccountNotFound", $"No account has id {accountId}.");
+            return Problems.For("AccountNotFound", $"No certificate is registered for key id {accountId}.");
         }
+        var user = signer.IsNode ? null : MembershipState.ReadUser(state, signer.Organisation, signer.Holder);
+        var organisation = MembershipState.ReadOrganisation(state, signer.Organisation);
         var nonce = ExecutionEngine.ReadNonce(state, accountId);
+        var refusal = signer.IsNode ? null : node.Setup.Engine.Policy.CheckSigner(state, accountId, state.Height + 1, node.Chain.Head.TimeMs);
         return Results.Json(new
         {
             accountId = accountId.ToString(),
-            name = record.Name,
-            publicKey = JsonViews.Hex(record.PublicKey),
-            roles = record.Roles,
-            disabled = record.Disabled,
-            registeredAt = record.RegisteredAt,
+            organisation = signer.Organisation,
+            organisationKind = organisation?.Kind,
+            holder = signer.Holder,
+            name = signer.Organisation + "/" + signer.Holder,
+            kind = signer.IsNode ? "node" : "user",
+            roles = user?.Roles ?? [],
+            certificate = new
+            {
+                serial = signer.SerialNumber,
+                notBefore = DateTimeOffset.FromUnixTimeMilliseconds(signer.NotBeforeMs),
+                notAfter = DateTimeOffset.FromUnixTimeMilliseconds(signer.NotAfterMs),
+                registeredAt = signer.RegisteredAt,
+                revokedAt = signer.RevokedAt == 0 ? (ulong?)null : signer.RevokedAt,
+            },
+            canSign = refusal is null && !signer.IsNode,
+            refusal = refusal is null ? null : new { code = refusal.Code, message = refusal.Message },
             nonce,
             nextNonce = nonce + 1,
             height = state.Height,

@@ -37,6 +37,12 @@ public sealed class NodeConfig
 
     public StorageConfig Storage { get; init; } = new();
 
+    /// <summary>
+    /// The organisations this node serves: their data-encryption keys (keystore files) let the node decrypt the
+    /// confidential sections addressed to them, for their authenticated users only.
+    /// </summary>
+    public IReadOnlyList<HostedOrganisation> Organisations { get; init; } = [];
+
     [JsonIgnore]
     public string BaseDirectory { get; set; } = ".";
 
@@ -53,6 +59,7 @@ public sealed class NodeConfig
         Network = Network,
         Mempool = Mempool,
         Storage = Storage,
+        Organisations = Organisations,
         BaseDirectory = BaseDirectory,
     };
 
@@ -183,6 +190,14 @@ public sealed class StorageConfig
     public long SnapshotAfterWrites { get; init; } = 200_000;
 
     public ChainOptions ToOptions() => new() { SnapshotAfterWrites = SnapshotAfterWrites };
+}
+
+/// <summary>An organisation a node serves, with the keystore file of its data-encryption key.</summary>
+public sealed class HostedOrganisation
+{
+    public required string Id { get; init; }
+
+    public required string DataKey { get; init; }
 }
 
 public sealed class NodeConfigException(string message) : Exception(message);

@@ -1,13 +1,13 @@
-// GenesisDocument. Valid: a full document parses (both suites; omitted accounts, power, roles and parameters, or
+// GenesisDocument. Valid: a full document parses (both suites; omitted organisations, power, roles and parameters, or
 // single parameters, take their documented defaults; boundary parameters; a 64-character chain id), ToJson then Parse gives the same document and hash, the
 // validator set it creates matches. Invalid, each refused with GenesisException: bad chain ids (uppercase, leading
-// digit, empty, space, 65 characters), unknown suite, no validators, 129 validators, bad validator/account key hex
-// (short, long, not hex, compressed 02 prefix), zero power, duplicate account names, empty/long account names,
-// invalid roles, unknown JSON fields at the top, in a validator, an account and the parameters, duplicate JSON
+// digit, empty, space, 65 characters), unknown suite, no validators, 129 validators, bad validator/organisation key hex
+// (short, long, not hex, compressed 02 prefix), zero power, duplicate, empty or non-identifier user names, bad organisations (unknown kind, duplicate id, bad CA, no or two regulators, unknown validator organisation), bad governance rules,
+// invalid roles, unknown JSON fields at the top, in a validator, a user and the parameters, duplicate JSON
 // properties, missing required fields, JSON nulls where a value is required, malformed JSON, an empty document, and
 // parameters out of range (each bound just below and just above). Hash: ComputeHash is stable across parse/serialize,
 // differs between suites' hash functions, and changes when any field changes (chain id, suite, time by 1 ms,
-// validator name/key/power/order, account name/key/roles, each parameter); equals H(domain ‖ 00 ‖ the fields).
+// validator name/key/power/order, organisation and user fields, governance rules, each parameter); equals H(domain ‖ 00 ‖ the fields).
 
 using Huilian.Core.Codec;
 using Huilian.Core.Crypto;
@@ -25,7 +25,7 @@ public sealed class GenesisDocumentTests
         string chainId = "\"huilian-local\"",
         string suite = "\"intl\"",
         string? validators = null,
-        string? accounts = null,
+        string? organisations = null,
         string? parameters = null,
         string extra = "") =>
         $$"""
@@ -34,7 +34,7 @@ public sealed class GenesisDocumentTests
           "suite": {{suite}},
           "genesisTime": "2025-11-22T08:26:40+00:00",
           "validators": {{validators ?? $$"""[{ "name": "v0", "publicKey": "{{KeyA}}", "power": 10 }, { "name": "v1", "publicKey": "{{KeyB}}", "power": 5 }]"""}},
-          "accounts": {{accounts ?? $$"""[{ "name": "admin", "publicKey": "{{KeyC}}", "roles": ["admin", "evidence.recorder"] }]"""}},
+          "organisations": {{organisations ?? $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "admin", "certificate": "BAUG", "roles": ["organisation-admin", "evidence-recorder"] }] }]"""}},
           "parameters": {{parameters ?? """{ "blockTransactionsMax": 1000, "blockBytesMax": 4194304, "expiryWindowBlocksMax": 500 }"""}}{{extra}}
         }
         """;
@@ -57,7 +57,8 @@ public sealed class GenesisDocumentTests
         Assert.Equal(KeyA, document.Validators[0].PublicKey);
         Assert.Equal(10UL, document.Validators[0].Power);
         Assert.Equal(5UL, document.Validators[1].Power);
-        Assert.Equal(["admin", "evidence.recorder"], document.Accounts[0].Roles);
+        Assert.Equal(["organisation-admin", "evidence-recorder"], document.Organisations[0].Users[0].Roles);
+        Assert.Equal("regulator", document.Organisations[0].Kind);
         Assert.Equal(1000, document.Parameters.BlockTransactionsMax);
         Assert.Equal(4194304, document.Parameters.BlockBytesMax);
         Assert.Equal(500UL, document.Parameters.ExpiryWindowBlocksMax);
@@ -71,17 +72,18 @@ public sealed class GenesisDocumentTests
             {"chainId":"c","suite":"gm","genesisTime":"2025-01-01T00:00:00Z","validators":[{"name":"v","publicKey":"{{KeyA}}"}]}
             """);
         Assert.Equal("gm", document.Suite);
-        Assert.Empty(document.Accounts);
+        Assert.Empty(document.Organisations);
+        Assert.True(document.Governance.RegulatorRequired);
         Assert.Equal(1UL, document.Validators[0].Power);
         Assert.Equal(5_000, document.Parameters.BlockTransactionsMax);
         Assert.Equal(8L * 1024 * 1024, document.Parameters.BlockBytesMax);
         Assert.Equal(10_000UL, document.Parameters.ExpiryWindowBlocksMax);
 
-        // Defaults also apply field by field inside accounts and parameters.
+        // Defaults also apply field by field inside organisations, users and parameters.
         var partial = GenesisDocument.Parse(Json(
-            accounts: $$"""[{ "name": "a", "publicKey": "{{KeyB}}" }]""",
+            organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "a", "certificate": "BAUG" }] }]""",
             parameters: """{ "blockTransactionsMax": 7 }"""));
-        Assert.Empty(partial.Accounts[0].Roles);
+        Assert.Empty(partial.Organisations[0].Users[0].Roles);
         Assert.Equal(7, partial.Parameters.BlockTransactionsMax);
         Assert.Equal(8L * 1024 * 1024, partial.Parameters.BlockBytesMax);
         Assert.Equal(10_000UL, partial.Parameters.ExpiryWindowBlocksMax);
@@ -115,7 +117,7 @@ public sealed class GenesisDocumentTests
         // Whitespace and property order in the file do not matter.
         var reordered = GenesisDocument.Parse($$"""
             {"parameters":{"expiryWindowBlocksMax":500,"blockBytesMax":4194304,"blockTransactionsMax":1000},
-             "accounts":[{"roles":["admin","evidence.recorder"],"publicKey":"{{KeyC}}","name":"admin"}],
+             "organisations":[{"users":[{"roles":["organisation-admin","evidence-recorder"],"certificate":"BAUG","name":"admin"}],"encryptionKey":"{{KeyC}}","caCertificate":"AQID","kind":"regulator","name":"SAFE","id":"regulator"}],
              "validators":[{"power":10,"publicKey":"{{KeyA}}","name":"v0"},{"power":5,"name":"v1","publicKey":"{{KeyB}}"}],
              "genesisTime":"2025-11-22T16:26:40+08:00","suite":"intl","chainId":"huilian-local"}
             """);
@@ -156,12 +158,24 @@ public sealed class GenesisDocumentTests
         writer.WriteString("v1");
         writer.WriteBytes(Hex.Decode(KeyB));
         writer.WriteU64(5);
-        writer.WriteCount(1);
-        writer.WriteString("admin");
+        writer.WriteCount(1); // organisations
+        writer.WriteString("regulator");
+        writer.WriteString("SAFE");
+        writer.WriteString("regulator");
+        writer.WriteBytes([1, 2, 3]); // CA certificate (base64 AQID)
         writer.WriteBytes(Hex.Decode(KeyC));
-        writer.WriteCount(2);
+        writer.WriteCount(1); // users
         writer.WriteString("admin");
-        writer.WriteString("evidence.recorder");
+        writer.WriteBytes([4, 5, 6]); // certificate (base64 BAUG)
+        writer.WriteCount(2);
+        writer.WriteString("organisation-admin");
+        writer.WriteString("evidence-recorder");
+        writer.WriteBool(true); // governance: regulator required, 2/3 of validator-running organisations, 100,000 blocks
+        writer.WriteU32(2);
+        writer.WriteU32(3);
+        writer.WriteU64(100_000);
+        writer.WriteString(""); // validator organisations: none named
+        writer.WriteString("");
         writer.WriteCount(0); // nodes: none for this chain
         writer.WriteU32(1000);
         writer.WriteU64(4194304);
@@ -175,22 +189,26 @@ public sealed class GenesisDocumentTests
         var baseline = Document();
         var parameters = baseline.Parameters;
         var validator = baseline.Validators[0];
-        var account = baseline.Accounts[0];
+        var organisation = baseline.Organisations[0];
+        var user = organisation.Users[0];
         GenesisDocument With(
             string? chainId = null, string? suite = null, DateTimeOffset? time = null,
-            IReadOnlyList<GenesisValidator>? validators = null, IReadOnlyList<GenesisAccount>? accounts = null, ConsensusParameters? p = null) => new()
+            IReadOnlyList<GenesisValidator>? validators = null, IReadOnlyList<GenesisOrganisation>? organisations = null, ConsensusParameters? p = null, GovernanceRules? g = null) => new()
         {
             ChainId = chainId ?? baseline.ChainId,
             Suite = suite ?? baseline.Suite,
             GenesisTime = time ?? baseline.GenesisTime,
             Validators = validators ?? baseline.Validators,
-            Accounts = accounts ?? baseline.Accounts,
+            Organisations = organisations ?? baseline.Organisations,
+            Governance = g ?? baseline.Governance,
             Parameters = p ?? baseline.Parameters,
         };
         GenesisValidator V(string? name = null, string? key = null, ulong? power = null) =>
             new() { Name = name ?? validator.Name, PublicKey = key ?? validator.PublicKey, Power = power ?? validator.Power };
-        GenesisAccount A(string? name = null, string? key = null, IReadOnlyList<string>? roles = null) =>
-            new() { Name = name ?? account.Name, PublicKey = key ?? account.PublicKey, Roles = roles ?? account.Roles };
+        GenesisUser U(string? name = null, string? certificate = null, IReadOnlyList<string>? roles = null) =>
+            new() { Name = name ?? user.Name, Certificate = certificate ?? user.Certificate, Roles = roles ?? user.Roles };
+        GenesisOrganisation O(string? id = null, string? name = null, string? kind = null, string? ca = null, string? key = null, IReadOnlyList<GenesisUser>? users = null) =>
+            new() { Id = id ?? organisation.Id, Name = name ?? organisation.Name, Kind = kind ?? organisation.Kind, CaCertificate = ca ?? organisation.CaCertificate, EncryptionKey = key ?? organisation.EncryptionKey, Users = users ?? organisation.Users };
         ConsensusParameters P(int? transactions = null, long? bytes = null, ulong? expiry = null) => new()
         {
             BlockTransactionsMax = transactions ?? parameters.BlockTransactionsMax,
@@ -210,13 +228,21 @@ public sealed class GenesisDocumentTests
             With(validators: [V(power: 11), baseline.Validators[1]]),
             With(validators: [baseline.Validators[1], baseline.Validators[0]]),
             With(validators: [baseline.Validators[0]]),
-            With(accounts: [A(name: "root")]),
-            With(accounts: [A(key: KeyB)]),
-            With(accounts: [A(roles: ["admin"])]),
-            With(accounts: [A(roles: ["evidence.recorder", "admin"])]),
-            With(accounts: [A(roles: [])]),
-            With(accounts: []),
-            With(accounts: [account, A(name: "second")]),
+            With(organisations: [O(users: [U(name: "root")])]),
+            With(organisations: [O(users: [U(certificate: "BAUH")])]),
+            With(organisations: [O(users: [U(roles: ["organisation-admin"])])]),
+            With(organisations: [O(users: [U(roles: ["evidence-recorder", "organisation-admin"])])]),
+            With(organisations: [O(users: [U(roles: [])])]),
+            With(organisations: [O(users: [])]),
+            With(organisations: [O(users: [user, U(name: "second")])]),
+            With(organisations: [O(id: "safe")]),
+            With(organisations: [O(name: "SAFE HQ")]),
+            With(organisations: [O(ca: "AQIE")]),
+            With(organisations: [O(key: KeyB)]),
+            With(organisations: []),
+            With(g: new GovernanceRules { RegulatorRequired = false }),
+            With(g: new GovernanceRules { ValidatorOrganisationsNumerator = 1, ValidatorOrganisationsDenominator = 2 }),
+            With(g: new GovernanceRules { VotingPeriodBlocks = 99 }),
             With(p: P(transactions: 1001)),
             With(p: P(bytes: 4194305)),
             With(p: P(expiry: 501)),
@@ -289,7 +315,7 @@ public sealed class GenesisDocumentTests
     public void BadKeyHexIsRefused(string key)
     {
         Refused(Json(validators: $$"""[{ "name": "v0", "publicKey": "{{key}}", "power": 1 }]"""));
-        Refused(Json(accounts: $$"""[{ "name": "a", "publicKey": "{{key}}" }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{key}}", "users": [{ "name": "admin", "certificate": "BAUG", "roles": ["organisation-admin", "evidence-recorder"] }] }]"""));
     }
 
     [Fact]
@@ -301,16 +327,28 @@ public sealed class GenesisDocumentTests
 
     [Theory]
     [InlineData("\"admin\"", "\"admin\"")]
-    [InlineData("\"管理员\"", "\"管理员\"")]
+    [InlineData("\"Admin\"", "\"b\"")]
+    [InlineData("\"管理员\"", "\"b\"")]
     [InlineData("\"\"", "\"b\"")]
-    [InlineData("\"  \"", "\"b\"")]
+    [InlineData("\"a b\"", "\"b\"")]
     [InlineData("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", "\"b\"")]
-    public void BadOrDuplicateAccountNamesAreRefused(string first, string second) =>
-        Refused(Json(accounts: $$"""[{ "name": {{first}}, "publicKey": "{{KeyB}}" }, { "name": {{second}}, "publicKey": "{{KeyC}}" }]"""));
+    public void BadOrDuplicateUserNamesAreRefused(string first, string second) =>
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": {{first}}, "certificate": "BAUG" }, { "name": {{second}}, "certificate": "BAUH" }] }]"""));
 
     [Fact]
-    public void DistinctAccountNamesWithDifferentCaseAreAccepted() =>
-        Assert.Equal(2, GenesisDocument.Parse(Json(accounts: $$"""[{ "name": "Admin", "publicKey": "{{KeyB}}" }, { "name": "admin", "publicKey": "{{KeyC}}" }]""")).Accounts.Count);
+    public void OrganisationsAreChecked()
+    {
+        // Unknown kind, duplicate id, bad CA base64, no regulator, two regulators, a validator naming an unknown organisation.
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "bank-ish", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "admin", "certificate": "BAUG", "roles": ["organisation-admin", "evidence-recorder"] }] }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "a", "name": "A", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}" }, { "id": "a", "name": "B", "kind": "bank", "caCertificate": "AQID", "encryptionKey": "{{KeyB}}" }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "not base64!", "encryptionKey": "{{KeyC}}", "users": [{ "name": "admin", "certificate": "BAUG", "roles": ["organisation-admin", "evidence-recorder"] }] }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "bank", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "admin", "certificate": "BAUG", "roles": ["organisation-admin", "evidence-recorder"] }] }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "a", "name": "A", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}" }, { "id": "b", "name": "B", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyB}}" }]"""));
+        Refused(Json(validators: $$"""[{ "name": "v0", "publicKey": "{{KeyA}}", "power": 1, "organisation": "nobody" }]"""));
+        Assert.Equal("regulator", GenesisDocument.Parse(Json(validators: $$"""[{ "name": "v0", "publicKey": "{{KeyA}}", "power": 1, "organisation": "regulator" }]""")).Validators[0].Organisation);
+        Refused(Json(extra: ",\n  \"governance\": { \"validatorOrganisationsNumerator\": 3, \"validatorOrganisationsDenominator\": 2 }"));
+        Refused(Json(extra: ",\n  \"governance\": { \"votingPeriodBlocks\": 0 }"));
+    }
 
     [Theory]
     [InlineData("\"Admin\"")]
@@ -321,14 +359,14 @@ public sealed class GenesisDocumentTests
     [InlineData("\"a12345678901234567890123456789012345678901234567890123456789012345\"")]
     [InlineData("null")]
     public void InvalidRolesAreRefused(string role) =>
-        Refused(Json(accounts: $$"""[{ "name": "a", "publicKey": "{{KeyB}}", "roles": ["admin", {{role}}] }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "a", "certificate": "BAUG", "roles": ["organisation-admin", {{role}}] }] }]"""));
 
     [Fact]
     public void UnknownJsonFieldsAreRefused()
     {
         Refused(Json(extra: ",\n  \"comment\": \"x\""));
         Refused(Json(validators: $$"""[{ "name": "v0", "publicKey": "{{KeyA}}", "power": 1, "weight": 2 }]"""));
-        Refused(Json(accounts: $$"""[{ "name": "a", "publicKey": "{{KeyB}}", "role": "admin" }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "a", "certificate": "BAUG", "role": "admin" }] }]"""));
         Refused(Json(parameters: """{ "blockTransactionsMax": 1000, "blockTimeMs": 1000 }"""));
         Refused(Json(extra: ",\n  \"ChainId\": \"other\""));
     }
@@ -356,7 +394,7 @@ public sealed class GenesisDocumentTests
     {
         Refused(Json(validators: """[{ "name": "v0", "power": 1 }]"""));
         Refused(Json(validators: $$"""[{ "publicKey": "{{KeyA}}", "power": 1 }]"""));
-        Refused(Json(accounts: """[{ "name": "a" }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "a" }] }]"""));
     }
 
     [Fact]
@@ -366,10 +404,10 @@ public sealed class GenesisDocumentTests
         Refused(Json(validators: "[null]"));
         Refused(Json(validators: $$"""[{ "name": null, "publicKey": "{{KeyA}}", "power": 1 }]"""));
         Refused(Json(validators: """[{ "name": "v0", "publicKey": null, "power": 1 }]"""));
-        Refused(Json(accounts: "null"));
-        Refused(Json(accounts: "[null]"));
-        Refused(Json(accounts: $$"""[{ "name": null, "publicKey": "{{KeyB}}" }]"""));
-        Refused(Json(accounts: $$"""[{ "name": "a", "publicKey": "{{KeyB}}", "roles": null }]"""));
+        Refused(Json(organisations: "null"));
+        Refused(Json(organisations: "[null]"));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": null, "certificate": "BAUG" }] }]"""));
+        Refused(Json(organisations: $$"""[{ "id": "regulator", "name": "SAFE", "kind": "regulator", "caCertificate": "AQID", "encryptionKey": "{{KeyC}}", "users": [{ "name": "a", "certificate": "BAUG", "roles": null }] }]"""));
         Refused(Json(parameters: "null"));
     }
 

@@ -79,7 +79,7 @@ public sealed class BlockExecutionTests
             _chain.Tx(_chain.Admin, 1, "evidence", "record", "{\"hash\":\"zz\"}"));
         Assert.All(refusals, Assert.Null);
         Assert.Equal(ResultCodes.SignerLacksRole, execution.Receipts[0].Code);
-        Assert.Contains("evidence.recorder", execution.Receipts[0].Message);
+        Assert.Contains("evidence-recorder", execution.Receipts[0].Message);
         Assert.Equal(ResultCodes.PayloadFieldOutOfRange, execution.Receipts[1].Code);
         Assert.All(execution.Receipts, receipt => Assert.Empty(receipt.Events));
         var writes = execution.WriteSet().Select(w => Convert.ToHexString(w.Key)).Order().ToArray();
@@ -90,13 +90,12 @@ public sealed class BlockExecutionTests
     }
 
     [Fact]
-    public void DisabledSignerIsRefusedFromTheNextBlock()
+    public void SuspendedUserIsRefusedFromTheNextBlock()
     {
-        var userId = _chain.IdOf(_chain.User);
-        var (disable, _) = _chain.RunBlock(_chain.Tx(_chain.Admin, 1, "accounts", "disable", $"{{\"accountId\":\"{userId}\"}}"));
-        Assert.Equal(ResultCodes.Ok, disable.Receipts[0].Code);
+        var (suspend, _) = _chain.RunBlock(_chain.Next("bank-a/admin", "membership", "suspend-user", "{\"user\":\"user\"}"));
+        Assert.Equal(ResultCodes.Ok, suspend.Receipts[0].Code);
         var (_, refusals) = _chain.RunBlock(_chain.Tx(_chain.User, 1, "evidence", "record", TestChain.EvidencePayload(Hash32.Parse(new string('a', 64)))));
-        Assert.Equal(ResultCodes.SignerUnknown, refusals[0]!.Code);
+        Assert.Equal("UserSuspended", refusals[0]!.Code);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Huilian.Core;
 using Huilian.Execution.Host;
-using Huilian.Execution.Modules.Accounts;
+using Huilian.Execution.Modules.Membership;
+using Huilian.Crypto;
 using Huilian.Execution.Modules.Evidence;
 
 namespace Huilian.Execution.Tests.Modules;
@@ -116,29 +117,25 @@ public sealed class EvidenceModuleTests
     [Fact]
     public void AdminRegistersARecorderWhoCanThenRecord()
     {
-        var payload = $"{{\"name\":\"clerk\",\"publicKey\":\"{Convert.ToHexStringLower(_chain.Stranger.PublicKey)}\",\"roles\":[\"{EvidenceModule.RecorderRole}\"]}}";
-        var (register, _) = _chain.RunBlock(_chain.Tx(_chain.Admin, 1, "accounts", "register", payload));
-        Assert.Equal(ResultCodes.Ok, register.Receipts[0].Code);
-        Assert.Equal("clerk", AccountsModule.Read(_chain.State, _chain.IdOf(_chain.Stranger))!.Name);
-
-        var (record, refusals) = _chain.RunBlock(_chain.Tx(_chain.Stranger, 1, "evidence", "record", TestChain.EvidencePayload(Hash32.Parse(new string('9', 64)))));
+        var clerk = _chain.RegisterUser("bank-a", "clerk", EvidenceModule.RecorderRole);
+        var (record, refusals) = _chain.RunBlock(_chain.Tx(clerk, 1, "evidence", "record", TestChain.EvidencePayload(Hash32.Parse(new string('9', 64)))));
         Assert.Null(refusals[0]);
         Assert.Equal(ResultCodes.Ok, record.Receipts[0].Code);
-
-        var (again, _) = _chain.RunBlock(_chain.Tx(_chain.Admin, 2, "accounts", "register", payload));
-        Assert.Equal("AccountAlreadyExists", again.Receipts[0].Code);
+        Assert.Equal("clerk", MembershipState.ReadSigner(_chain.State, _chain.IdOf(clerk))!.Holder);
     }
 
     [Fact]
-    public void OnlyAnAdminMayRegister()
+    public void OnlyAnOrganisationAdminMayRegister()
     {
-        var payload = $"{{\"name\":\"x\",\"publicKey\":\"{Convert.ToHexStringLower(_chain.Stranger.PublicKey)}\",\"roles\":[]}}";
-        var transaction = _chain.Tx(_chain.User, 1, "accounts", "register", payload);
+        var key = CryptoSuites.GenerateKey("intl");
+        var certificate = _chain.Consortium.Organisation("bank-a").Issue(key.PublicKey, "x", DateTimeOffset.FromUnixTimeMilliseconds(TestChain.GenesisMs), DateTimeOffset.FromUnixTimeMilliseconds(TestChain.GenesisMs).AddYears(1));
+        var payload = $"{{\"name\":\"x\",\"certificate\":\"{Convert.ToBase64String(certificate)}\",\"roles\":[]}}";
+        var transaction = _chain.Tx(_chain.User, 1, "membership", "register-user", payload);
         var refusal = _chain.Engine.CheckPayloadAndPermission(transaction, _chain.State, _chain.IdOf(_chain.User));
         Assert.Equal(ResultCodes.SignerLacksRole, refusal!.Code);
-        Assert.Contains("'admin'", refusal.Message);
+        Assert.Contains("'organisation-admin'", refusal.Message);
         var (execution, _) = _chain.RunBlock(transaction);
         Assert.Equal(ResultCodes.SignerLacksRole, execution.Receipts[0].Code);
-        Assert.Null(AccountsModule.Read(_chain.State, _chain.IdOf(_chain.Stranger)));
+        Assert.Null(MembershipState.ReadSigner(_chain.State, _chain.IdOf(key)));
     }
 }

@@ -85,7 +85,7 @@ public sealed class EvidenceModule : IModule
 {
     public const string ModuleName = "evidence";
     public const string RecordAction = "record";
-    public const string RecorderRole = "evidence.recorder";
+    public const string RecorderRole = "evidence-recorder";
     public const string AlreadyRecorded = "EvidenceAlreadyRecorded";
 
     public string Name => ModuleName;
@@ -97,18 +97,24 @@ public sealed class EvidenceModule : IModule
     }
 
     public void Register(ActionRegistry registry) =>
-        registry.Add(RecordAction, RecorderRole, "Records the hash of a document with its owner, type and label.", Parse, Execute);
+        registry.Add(RecordAction, "Records the hash of a document with its owner, type and label.", Parse, Execute);
 
-    private sealed record RecordRequest(Hash32 DocumentHash, string Owner, string Type, string Label);
+    private sealed record RecordRequest(Hash32 DocumentHash, string Owner, string Type, string Label, ConfidentialEnvelope? Confidential);
 
+    /// <summary>
+    /// The public fields a verifier needs, and optionally a confidential section (e.g. the document's details)
+    /// readable only by the organisations it is wrapped for and the regulator.
+    /// </summary>
     private static RecordRequest Parse(PayloadReader payload) => new(
         payload.RequiredHash("hash"),
         payload.OptionalString("owner", Limits.EvidenceOwnerLengthMax) ?? "",
         payload.OptionalString("type", Limits.EvidenceTypeLengthMax) ?? "",
-        payload.OptionalString("label", Limits.EvidenceLabelLengthMax) ?? "");
+        payload.OptionalString("label", Limits.EvidenceLabelLengthMax) ?? "",
+        ConfidentialEnvelope.ReadOptional(payload));
 
     private static ActionOutcome Execute(ActionContext context, RecordRequest request)
     {
+        request.Confidential?.CheckRecipients(context.State);
         var key = Key(request.DocumentHash);
         var existing = context.Get(key);
         if (existing is not null)

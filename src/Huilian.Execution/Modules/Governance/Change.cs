@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Huilian.Core;
+using Huilian.Core.Crypto;
+using Huilian.Core.Genesis;
+using Huilian.Core.State;
+using Huilian.Execution.Host;
+using Huilian.Execution.Modules.Membership;
+
+namespace Huilian.Execution.Modules.Governance;
+
+/// <summary>
+/// The change a proposal makes, read from its payload: checked when proposed (so a hopeless proposal is refused at
+/// once) and checked again and applied when it falls due.
+/// </summary>
+internal abstract record Change(string Kind)
+{
+    public const int AdminsMax = 4;
+
+    public static Change Read(PayloadReader payload)
+    {
+        var kind = payload.RequiredString("kind", 64);
+        return kind switch
+        {
+            GovernanceModule.AdmitOrganisation => ReadAdmit(payload),
+            GovernanceModule.SuspendOrganisation => new SuspendChange(payload.RequiredString("organisation", 64), true),
+            GovernanceModule.ReinstateOrganisation => new SuspendChange(payload.RequiredString("organisation", 64), false),
+            GovernanceModule.SetParameter => ReadParameter(payload),
+            _ => throw new ActionRefusedException("ProposalKindUnknown", $"Proposal kind '{kind}' is unknown; use one of {string.Join(", ", GovernanceModule.Kinds)}."),
+        };
+    }
+
+    /// <summary>Re-reads a stored proposal payload (already validated when proposed).</summary>
+    public static Change Parse(byte[] payload) => Read(PayloadReader.Parse(payload));
+
+    private static AdmitChange ReadAdmit(PayloadReader payload)
+    {
+        var organisation = payload.OptionalObject("organisation")
+            ?? throw new ActionRefusedException(ResultCodes.PayloadFieldMissing, "Field 'organisation' is required.");
+        var spec = new MembershipModule.OrganisationSpec(
+            organisation.RequiredString("id", 64),
+            organisation.RequiredString("name", 128),
+            organisation.RequiredString("kind", 32),
+            organisation.RequiredBase64("caCertificate", Limits.CertificateBytesMax),
+            organisation.RequiredHex("encryptionKey", Limits.PublicKeyLengthMax));
+        organisation.EnsureNoUnknownFields();
+        var admins = new List<(string Name, byte[] Certificate)>();
+        foreach (var admin in payload.RequiredObjectList("admins", AdminsMax))
+        {
+            admins.Add((admin.RequiredString("name", 64), admin.RequiredBase64("certificate", Limits.CertificateBytesMax)));
+            admin.EnsureNoUnknownFields();
+        }
+        if (admins.Count == 0)
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, "An admitted organisation needs at least one admin.");
+        }
+        return new AdmitChange(spec, admins);
+    }
+
+    private static ParameterChange ReadParameter(PayloadReader payload)
+    {
+        var name = payload.RequiredString("parameter", 64);
+        if (!ParameterNames.All.Contains(name))
+        {
+            throw new ActionRefusedException("ParameterUnknown", $"Parameter '{name}' cannot be changed by governance; these can: {string.Join(", ", ParameterNames.All)}.");
+        }
+        var value = payload.RequiredUInt64("value");
+        var (min, max) = ParameterNames.Range(name);
+        if (value < min || value > max)
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, string.Create(CultureInfo.InvariantCulture, $"Parameter '{name}' must be {min} to {max}."));
+        }
+        return new ParameterChange(name, value);
+    }
+
+    public abstract string Describe();
+
+    /// <summary>Null when the change can be made on <paramref name="state"/>.</summary>
+    public abstract Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state);
+
+    /// <summary>Makes the change at the start of a block; null when done, else why it failed.</summary>
+    public abstract Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set);
+}
+
+internal sealed record AdmitChange(MembershipModule.OrganisationSpec Organisation, IReadOnlyList<(string Name, byte[] Certificate)> Admins)
+    : Change(GovernanceModule.AdmitOrganisation)
+{
+    public override string Describe() => $"Admit {Organisation.Kind} '{Organisation.Id}' ({Organisation.Name}) with admin(s) {string.Join(", ", Admins.Select(a => a.Name))}.";
+
+    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state)
+    {
+        // A dry run on a scratch overlay: every check Apply makes, nothing kept.
+        var scratch = new StateOverlay(state);
+        return Run(certificates, hash, timeMs, 0, key => scratch.Get(key), scratch.Set);
+    }
+
+    public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    {
+        var scratch = new StateOverlay(state);
+        var refusal = Run(suite.Certificates, suite.Hash, block.TimeMs, block.Height, key => scratch.Get(key), scratch.Set);
+        if (refusal is null)
+        {
+            foreach (var write in scratch.ToWriteSet())
+            {
+                set(write.Key, write.Value!);
+            }
+        }
+        return refusal;
+    }
+
+    private Refusal? Run(ICertificateVerifier certificates, IHashFunction hash, long timeMs, ulong height, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    {
+        var refusal = MembershipModule.Admit(certificates, hash, Organisation, timeMs, height, get, set);
+        foreach (var (name, certificate) in Admins)
+        {
+            refusal ??= MembershipModule.RegisterUser(certificates, hash, Organisation.Id, name, certificate, [RoleNames.OrganisationAdmin], timeMs, height, get, set);
+        }
+        return refusal;
+    }
+}
+
+internal sealed record SuspendChange(string Organisation, bool Suspend)
+    : Change(Suspend ? GovernanceModule.SuspendOrganisation : GovernanceModule.ReinstateOrganisation)
+{
+    public override string Describe() => $"{(Suspend ? "Suspend" : "Reinstate")} organisation '{Organisation}'.";
+
+    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state)
+    {
+        var record = MembershipState.ReadOrganisation(state, Organisation);
+        if (record is null)
+        {
+            return new Refusal(MembershipCodes.OrganisationUnknown, $"Organisation '{Organisation}' is not a member.");
+        }
+        if (Suspend && record.Kind == OrganisationKinds.Regulator)
+        {
+            return new Refusal("CannotSuspendRegulator", "The regulator cannot be suspended: it is a recipient of every confidential section.");
+        }
+        return record.Suspended == Suspend
+            ? new Refusal(Suspend ? "OrganisationAlreadySuspended" : "OrganisationNotSuspended", $"Organisation '{Organisation}' is already {(Suspend ? "suspended" : "active")}.")
+            : null;
+    }
+
+    public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    {
+        var refusal = Check(suite.Certificates, suite.Hash, block.TimeMs, state);
+        if (refusal is null)
+        {
+            var record = MembershipState.ReadOrganisation(state, Organisation)!;
+            set(MembershipState.OrganisationKey(Organisation), (record with { Suspended = Suspend }).Encode());
+        }
+        return refusal;
+    }
+}
+
+internal sealed record ParameterChange(string Name, ulong Value) : Change(GovernanceModule.SetParameter)
+{
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"Set {Name} to {Value}.");
+
+    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state) => null;
+
+    public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    {
+        var value = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(value, Value);
+        set(StateKeys.Parameter(Name), value);
+        return null;
+    }
+}
