@@ -48,12 +48,16 @@ public sealed class NodeFixture : IAsyncDisposable
 
     private ulong _nonce;
 
-    public static async Task<NodeFixture> Start(string suite = "intl", MempoolConfig? mempool = null)
+    /// <summary>
+    /// Starts a solo node. With <paramref name="consortium"/> (whose "regulator/admin" user becomes <see cref="Admin"/>),
+    /// genesis lists its organisations and the node serves all of them (holds every data-encryption key).
+    /// </summary>
+    public static async Task<NodeFixture> Start(string suite = "intl", MempoolConfig? mempool = null, ConsortiumBuilder? consortium = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "huilian-node-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         using var validator = CryptoSuites.GenerateKey(suite);
-        var admin = CryptoSuites.GenerateKey(suite);
+        var admin = consortium?.User("regulator/admin").Key ?? CryptoSuites.GenerateKey(suite);
         var outsider = CryptoSuites.GenerateKey(suite);
         Keystore.Encrypt(suite, validator, Password, scryptN: 1024).Save(Path.Combine(directory, "validator.key"));
         File.WriteAllText(Path.Combine(directory, "password"), Password);
@@ -63,8 +67,14 @@ public sealed class NodeFixture : IAsyncDisposable
             Suite = suite,
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000),
             Validators = [new GenesisValidator { Name = "node0", PublicKey = Convert.ToHexStringLower(validator.PublicKey), Power = 10 }],
-            Organisations = ConsortiumBuilder.SoloOrganisation(suite, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), admin),
+            Organisations = consortium?.ToGenesis() ?? ConsortiumBuilder.SoloOrganisation(suite, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), admin),
         };
+        var hosted = new List<HostedOrganisation>();
+        foreach (var organisation in consortium?.Organisations ?? [])
+        {
+            Keystore.Encrypt(suite, organisation.EncryptionKey, Password, scryptN: 1024).Save(Path.Combine(directory, organisation.Id + ".data.key"));
+            hosted.Add(new HostedOrganisation { Id = organisation.Id, DataKey = organisation.Id + ".data.key" });
+        }
         File.WriteAllText(Path.Combine(directory, "genesis.json"), genesis.ToJson());
         var config = new NodeConfig
         {
@@ -75,6 +85,7 @@ public sealed class NodeFixture : IAsyncDisposable
             PasswordFile = "password",
             Consensus = new ConsensusConfig { BatchWindowMs = 2 },
             Mempool = mempool ?? new MempoolConfig(),
+            Organisations = hosted,
         };
         config.Save(directory);
         var runtime = NodeRuntime.Open(NodeConfig.Load(directory));
@@ -103,10 +114,38 @@ public sealed class NodeFixture : IAsyncDisposable
         return ((int)response.StatusCode, await ReadJson(response), response.Content.Headers.ContentType?.MediaType);
     }
 
-    public async Task<(int Status, JsonElement Body, string? ContentType)> Get(string path)
+    public async Task<(int Status, JsonElement Body, string? ContentType)> Get(string path, string? token = null)
     {
-        using var response = await Http.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await Http.SendAsync(request);
         return ((int)response.StatusCode, await ReadJson(response), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Signs in with <paramref name="key"/> (challenge, signature, token); returns the token or throws with the problem.</summary>
+    public async Task<string> SignIn(ISigningKey key)
+    {
+        var (status, body) = await TrySignIn(key);
+        Assert.True(status == 200, body.ToString());
+        return body.GetProperty("token").GetString()!;
+    }
+
+    public async Task<(int Status, JsonElement Body)> TrySignIn(ISigningKey key, Func<string, string>? alterChallenge = null)
+    {
+        using var challengeResponse = await Http.PostAsync("/v1/auth/challenge", null);
+        var challenge = (await ReadJson(challengeResponse)).GetProperty("challenge").GetString()!;
+        var signature = key.Sign(SessionStore.SignedMessage(Runtime.Setup.ChainId, alterChallenge?.Invoke(challenge) ?? challenge));
+        using var content = new StringContent(JsonSerializer.Serialize(new
+        {
+            publicKey = Convert.ToHexStringLower(key.PublicKey),
+            challenge,
+            signature = Convert.ToHexStringLower(signature),
+        }), Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("/v1/auth/token", content);
+        return ((int)response.StatusCode, await ReadJson(response));
     }
 
     public static async Task<JsonElement> ReadJson(HttpResponseMessage response)

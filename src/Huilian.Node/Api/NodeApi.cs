@@ -64,6 +64,8 @@ public static class NodeApi
             .WithSummary("An account by id (hash of its public key) or public key, with its next nonce")
             .Produces(200).ProducesProblem(400).ProducesProblem(404);
 
+        MemberApi.Map(v1);
+
         v1.MapGet("/stream/blocks", (HttpContext http, BlockStream stream) => stream.Serve(http))
             .WithName("StreamBlocks")
             .WithSummary("Committed blocks as server-sent events: height, hash, time, transaction ids and result codes");

@@ -42,6 +42,12 @@ public static class Problems
         ["AccountNotFound"] = (404, "No such account."),
         ["RouteNotFound"] = (404, "There is nothing at this address."),
         ["InternalError"] = (500, "The node failed to handle the request."),
+        [MemberApi.Unauthenticated] = (401, "Sign in first."),
+        [MemberApi.NotEntitled] = (403, "The signed-in user is not entitled to this."),
+        ["PurposeRequired"] = (400, "Say why the confidential data is read."),
+        ["NoConfidentialSection"] = (404, "The transaction has no confidential section."),
+        ["KeyNotHostedHere"] = (409, "This node does not serve the caller's organisation."),
+        ["OrganisationNotFound"] = (404, "No such organisation."),
     };
 
     public static int StatusFor(string code) => Known.TryGetValue(code, out var known) ? known.Status : 400;

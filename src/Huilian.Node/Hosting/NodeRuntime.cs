@@ -20,8 +20,11 @@ public sealed class NodeRuntime : IDisposable
 {
     private readonly ConcurrentDictionary<Hash32, TaskCompletionSource<TransactionOutcome>> _waiters = new();
 
-    private NodeRuntime(NodeConfig config, ChainSetup setup, Chain chain, Mempool mempool, ISigningKey? validatorKey, IPeerTransport transport)
+    private NodeRuntime(NodeConfig config, ChainSetup setup, Chain chain, Mempool mempool, ISigningKey? validatorKey, IPeerTransport transport,
+        IReadOnlyDictionary<string, ISigningKey> hostedKeys)
     {
+        HostedKeys = hostedKeys;
+        AccessLog = new AccessLog(Path.Combine(config.Resolve(config.DataDirectory), "access-log.jsonl"));
         Transport = transport;
         Config = config;
         Setup = setup;
@@ -36,6 +39,15 @@ public sealed class NodeRuntime : IDisposable
     }
 
     public NodeConfig Config { get; }
+
+    /// <summary>The data-encryption keys of the organisations this node serves, by organisation id.</summary>
+    public IReadOnlyDictionary<string, ISigningKey> HostedKeys { get; }
+
+    /// <summary>Signed-in API users.</summary>
+    public SessionStore Sessions { get; } = new();
+
+    /// <summary>Every read of confidential data through this node's API.</summary>
+    public AccessLog AccessLog { get; }
 
     public ChainSetup Setup { get; }
 
@@ -100,7 +112,19 @@ public sealed class NodeRuntime : IDisposable
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var mempool = new Mempool(chain, config.Mempool.ToOptions());
         var transport = PeerTransports.Create(config, setup);
-        return new NodeRuntime(config, setup, chain, mempool, validatorKey, transport);
+        var hostedKeys = new SortedDictionary<string, ISigningKey>(StringComparer.Ordinal);
+        foreach (var hosted in config.Organisations)
+        {
+            var key = Keystore.Load(config.Resolve(hosted.DataKey)).Decrypt(config.ReadPassword());
+            var organisation = Execution.Modules.Membership.MembershipState.ReadOrganisation(chain.State, hosted.Id);
+            if (organisation is null || !organisation.EncryptionKey.AsSpan().SequenceEqual(key.PublicKey))
+            {
+                key.Dispose();
+                throw new NodeConfigException($"Organisation '{hosted.Id}' in node.json is not a member, or {hosted.DataKey} is not its data-encryption key.");
+            }
+            hostedKeys[hosted.Id] = key;
+        }
+        return new NodeRuntime(config, setup, chain, mempool, validatorKey, transport, hostedKeys);
     }
 
     /// <summary>Waits for <paramref name="id"/> to commit or be dropped; register before submitting to miss nothing.</summary>
@@ -143,5 +167,10 @@ public sealed class NodeRuntime : IDisposable
         Transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Chain.Dispose();
         ValidatorKey?.Dispose();
+        AccessLog.Dispose();
+        foreach (var key in HostedKeys.Values)
+        {
+            key.Dispose();
+        }
     }
 }
