@@ -21,6 +21,7 @@ public sealed class ActionContext
     {
         Hash = suite.Hash;
         Certificates = suite.Certificates;
+        Signatures = suite.Signatures;
         Block = block;
         Transaction = transaction;
         SignerId = signerId;
@@ -35,6 +36,9 @@ public sealed class ActionContext
 
     /// <summary>The chain's X.509 certificate rules (P-256 or SM2).</summary>
     public ICertificateVerifier Certificates { get; }
+
+    /// <summary>The chain's signature scheme (to check that a public key is a point of its curve).</summary>
+    public ISignatureScheme Signatures { get; }
 
     public Transaction Transaction { get; }
 
@@ -99,6 +103,8 @@ public sealed class GenesisWriter(ICryptoSuite suite)
 
     /// <summary>The chain's certificate rules.</summary>
     public ICertificateVerifier Certificates { get; } = suite.Certificates;
+
+    public ISignatureScheme Signatures { get; } = suite.Signatures;
 
     public byte[]? Get(byte[] key) => _writes.GetValueOrDefault(key);
 

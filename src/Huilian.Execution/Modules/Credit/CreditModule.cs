@@ -280,6 +280,7 @@ public sealed class CreditModule : IModule
     {
         var signer = Signer(context);
         RequireKind(context.State, signer.Organisation, OrganisationKinds.Bank);
+        RequireKind(context.State, request.Enterprise, OrganisationKinds.Enterprise);
         if (!IsEnabled(context.State, signer.Organisation, request.Enterprise))
         {
             throw new ActionRefusedException("EnterpriseNotEnabled", $"'{signer.Organisation}' has not enabled enterprise '{request.Enterprise}'.");

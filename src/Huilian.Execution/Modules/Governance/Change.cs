@@ -76,7 +76,7 @@ internal abstract record Change(string Kind)
     public abstract string Describe();
 
     /// <summary>Null when the change can be made on <paramref name="state"/>.</summary>
-    public abstract Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state);
+    public abstract Refusal? Check(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, IStateReader state);
 
     /// <summary>Makes the change at the start of a block; null when done, else why it failed.</summary>
     public abstract Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set);
@@ -87,17 +87,17 @@ internal sealed record AdmitChange(MembershipModule.OrganisationSpec Organisatio
 {
     public override string Describe() => $"Admit {Organisation.Kind} '{Organisation.Id}' ({Organisation.Name}) with admin(s) {string.Join(", ", Admins.Select(a => a.Name))}.";
 
-    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state)
+    public override Refusal? Check(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, IStateReader state)
     {
         // A dry run on a scratch overlay: every check Apply makes, nothing kept.
         var scratch = new StateOverlay(state);
-        return Run(certificates, hash, timeMs, 0, key => scratch.Get(key), scratch.Set);
+        return Run(certificates, signatures, hash, timeMs, 0, key => scratch.Get(key), scratch.Set);
     }
 
     public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
     {
         var scratch = new StateOverlay(state);
-        var refusal = Run(suite.Certificates, suite.Hash, block.TimeMs, block.Height, key => scratch.Get(key), scratch.Set);
+        var refusal = Run(suite.Certificates, suite.Signatures, suite.Hash, block.TimeMs, block.Height, key => scratch.Get(key), scratch.Set);
         if (refusal is null)
         {
             foreach (var write in scratch.ToWriteSet())
@@ -108,9 +108,9 @@ internal sealed record AdmitChange(MembershipModule.OrganisationSpec Organisatio
         return refusal;
     }
 
-    private Refusal? Run(ICertificateVerifier certificates, IHashFunction hash, long timeMs, ulong height, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    private Refusal? Run(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, ulong height, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
     {
-        var refusal = MembershipModule.Admit(certificates, hash, Organisation, timeMs, height, get, set);
+        var refusal = MembershipModule.Admit(certificates, signatures, hash, Organisation, timeMs, height, get, set);
         foreach (var (name, certificate) in Admins)
         {
             refusal ??= MembershipModule.RegisterUser(certificates, hash, Organisation.Id, name, certificate, [RoleNames.OrganisationAdmin], timeMs, height, get, set);
@@ -124,7 +124,7 @@ internal sealed record SuspendChange(string Organisation, bool Suspend)
 {
     public override string Describe() => $"{(Suspend ? "Suspend" : "Reinstate")} organisation '{Organisation}'.";
 
-    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state)
+    public override Refusal? Check(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, IStateReader state)
     {
         var record = MembershipState.ReadOrganisation(state, Organisation);
         if (record is null)
@@ -142,7 +142,7 @@ internal sealed record SuspendChange(string Organisation, bool Suspend)
 
     public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
     {
-        var refusal = Check(suite.Certificates, suite.Hash, block.TimeMs, state);
+        var refusal = Check(suite.Certificates, suite.Signatures, suite.Hash, block.TimeMs, state);
         if (refusal is null)
         {
             var record = MembershipState.ReadOrganisation(state, Organisation)!;
@@ -156,7 +156,7 @@ internal sealed record ParameterChange(string Name, ulong Value) : Change(Govern
 {
     public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"Set {Name} to {Value}.");
 
-    public override Refusal? Check(ICertificateVerifier certificates, IHashFunction hash, long timeMs, IStateReader state) => null;
+    public override Refusal? Check(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, IStateReader state) => null;
 
     public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
     {

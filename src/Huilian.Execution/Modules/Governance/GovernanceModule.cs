@@ -224,7 +224,7 @@ public sealed class GovernanceModule : IModule
     {
         var signer = MembershipState.ReadSigner(context.State, context.SignerId)!;
         // Check now what can be checked now, so a proposal that could never apply is refused at once.
-        var check = request.Change.Check(context.Certificates, context.Hash, context.Block.TimeMs, context.State);
+        var check = request.Change.Check(context.Certificates, context.Signatures, context.Hash, context.Block.TimeMs, context.State);
         if (check is not null)
         {
             throw new ActionRefusedException(check.Code, check.Message);

@@ -27,7 +27,7 @@ public sealed class MembershipModule : IModule
         var ids = new List<string>();
         foreach (var organisation in genesis.Organisations)
         {
-            var admitted = Admit(writer.Certificates, writer.Hash, new OrganisationSpec(organisation.Id, organisation.Name, organisation.Kind,
+            var admitted = Admit(writer.Certificates, writer.Signatures, writer.Hash, new OrganisationSpec(organisation.Id, organisation.Name, organisation.Kind,
                 Convert.FromBase64String(organisation.CaCertificate), Convert.FromHexString(organisation.EncryptionKey)), genesis.GenesisTimeMs, 0,
                 key => writer.Get(key), (key, value) => writer.Put(key, value));
             if (admitted is not null)
@@ -62,7 +62,7 @@ public sealed class MembershipModule : IModule
     public sealed record OrganisationSpec(string Id, string Name, string Kind, byte[] CaCertificate, byte[] EncryptionKey);
 
     /// <summary>Writes a new organisation: its CA must be a self-signed CA certificate of the chain's suite.</summary>
-    public static Refusal? Admit(ICertificateVerifier certificates, IHashFunction hash, OrganisationSpec spec, long timeMs, ulong height,
+    public static Refusal? Admit(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, OrganisationSpec spec, long timeMs, ulong height,
         Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
     {
         if (!Identifier.IsValid(spec.Id, 64) || !OrganisationKinds.IsKnown(spec.Kind) || spec.Name.Length is 0 or > 128)
@@ -86,9 +86,9 @@ public sealed class MembershipModule : IModule
         {
             return new Refusal(MembershipCodes.CertificateExpired, "The CA certificate has expired.");
         }
-        if (spec.EncryptionKey.Length != 65 || spec.EncryptionKey[0] != 0x04)
+        if (!signatures.IsValidPublicKey(spec.EncryptionKey))
         {
-            return new Refusal(ResultCodes.PayloadFieldOutOfRange, "The data-encryption key must be an uncompressed public key (65 bytes, starting 04).");
+            return new Refusal(ResultCodes.PayloadFieldOutOfRange, "The data-encryption key must be an uncompressed public key (65 bytes, starting 04) on the chain's curve.");
         }
         var keyId = hash.Hash(spec.EncryptionKey);
         if (get(MembershipState.EncryptionKeyKey(keyId)) is not null)
@@ -212,7 +212,8 @@ public sealed class MembershipModule : IModule
         {
             return new Refusal(MembershipCodes.CertificateUnknownIssuer, $"The certificate was not issued by a CA of organisation '{organisation.Id}'.");
         }
-        if (facts.NotAfterMs <= timeMs)
+        // RFC 5280: notAfter is inclusive, as it is when the certificate signs (MembershipPolicy).
+        if (facts.NotAfterMs < timeMs)
         {
             return new Refusal(MembershipCodes.CertificateExpired, "The certificate has already expired.");
         }
