@@ -160,6 +160,53 @@ public sealed class MemberApiTests
     }
 
     [Fact]
+    public async Task APageOfSectionsIsReadInOneCallAndEachReadIsLogged()
+    {
+        var consortium = Consortium();
+        await using var node = await NodeFixture.Start(consortium: consortium);
+        var runner = new Nonces(node, consortium);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var section = ConfidentialSections.Seal("intl", Encoding.UTF8.GetBytes($"secret {i}"),
+                [consortium.Organisation("bank-a").EncryptionKey.PublicKey, consortium.Organisation("regulator").EncryptionKey.PublicKey],
+                ConfidentialEnvelope.AssociatedData(node.Runtime.Setup.ChainId, "evidence", "record"));
+            var recipients = string.Join(",", section.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
+            var body = await runner.Run("bank-a/clerk", "evidence", "record",
+                $"{{\"hash\":\"{NodeFixture.HashOf(10 + i)}\",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(section.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(section.Ciphertext)}\"}}}}");
+            ids.Add(body.GetProperty("id").GetString()!);
+        }
+        var plain = await runner.Run("regulator/admin", "evidence", "record", $"{{\"hash\":\"{NodeFixture.HashOf(20)}\"}}");
+        ids.Add(plain.GetProperty("id").GetString()!);
+        ids.Add(new string('a', 64));
+
+        async Task<JsonElement[]> Page(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/confidential/read")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { ids, purpose = "audit" }), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await node.Http.SendAsync(request);
+            var json = await NodeFixture.ReadJson(response);
+            Assert.True((int)response.StatusCode == 200, json.ToString());
+            return json.GetProperty("items").EnumerateArray().ToArray();
+        }
+
+        var analyst = await node.SignIn(consortium.User("regulator/analyst").Key);
+        var items = await Page(analyst);
+        Assert.Equal(new[] { "read", "read", "read", "no confidential section", "not found" }, items.Select(i => i.GetProperty("outcome").GetString()!).ToArray());
+        Assert.Equal("secret 2", Encoding.UTF8.GetString(Convert.FromBase64String(items[2].GetProperty("base64").GetString()!)));
+
+        var competitor = await node.SignIn(consortium.User("bank-b/admin").Key);
+        var refused = await Page(competitor);
+        Assert.All(refused.Take(3), i => Assert.Equal("refused: not a recipient", i.GetProperty("outcome").GetString()));
+        Assert.All(refused, i => Assert.Equal(JsonValueKind.Null, i.GetProperty("base64").ValueKind));
+        Assert.Equal(10, node.Runtime.AccessLog.Count);
+        Assert.Null(node.Runtime.AccessLog.Verify());
+    }
+
+    [Fact]
     public async Task RevokingACertificateEndsItsSessions()
     {
         var consortium = Consortium();

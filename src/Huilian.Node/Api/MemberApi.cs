@@ -38,6 +38,8 @@ public static class MemberApi
         v1.MapGet("/gov/proposals", Proposals).WithName("GovernanceProposals").WithSummary("Governance proposals, newest first, with votes and outcome");
         v1.MapGet("/confidential/{transactionId}", Confidential).WithName("ReadConfidential")
             .WithSummary("Decrypts a transaction's confidential section for a recipient organisation's user (?purpose= why-code); every call is logged");
+        v1.MapPost("/confidential/read", ConfidentialPage).WithName("ReadConfidentialPage")
+            .WithSummary("Decrypts up to 100 transactions' confidential sections in one call ({\"ids\": [...], \"purpose\": why-code}); each read is logged");
         v1.MapGet("/credit/{enterprise}/queries", CreditQueries).WithName("CreditQueries")
             .WithSummary("Who queried an enterprise's credit information: the enterprise's own users, or the regulator");
         v1.MapGet("/audit/access-log", AccessLogEntries).WithName("AccessLog")
@@ -341,6 +343,94 @@ public static class MemberApi
             text,
             base64 = text is null ? Convert.ToBase64String(plaintext) : null,
             accessLogSequence = entry.Sequence,
+        });
+    }
+
+    public sealed record PageRequest(IReadOnlyList<string>? Ids, string? Purpose);
+
+    /// <summary>One transaction's section for the caller: the plaintext, or why not (an outcome for the access log).</summary>
+    private static (byte[]? Plaintext, string Outcome, string[] Recipients, ulong Height) OpenFor(NodeRuntime node, Caller caller, Hash32 id)
+    {
+        var record = node.Chain.GetTransaction(id);
+        if (record is null)
+        {
+            return (null, "not found", [], 0);
+        }
+        var transaction = Transaction.Decode(record.Transaction, node.Setup.Hash);
+        ConfidentialEnvelope? envelope;
+        try
+        {
+            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload));
+        }
+        catch (ActionRefusedException)
+        {
+            envelope = null;
+        }
+        if (envelope is null)
+        {
+            return (null, "no confidential section", [], record.Height);
+        }
+        var state = node.Chain.State;
+        var recipients = envelope.Recipients.Select(r => MembershipState.ReadEncryptionKeyOwner(state, r.KeyId) ?? "?").ToArray();
+        if (!recipients.Contains(caller.Organisation.Id))
+        {
+            return (null, "refused: not a recipient", recipients, record.Height);
+        }
+        if (!node.HostedKeys.TryGetValue(caller.Organisation.Id, out var key))
+        {
+            return (null, "refused: key not hosted here", recipients, record.Height);
+        }
+        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey)).ToArray(),
+            envelope.Nonce, envelope.Ciphertext, ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action));
+        return (plaintext, plaintext is null ? "failed: does not decrypt" : "read", recipients, record.Height);
+    }
+
+    private static async Task<IResult> ConfidentialPage(HttpContext http, NodeRuntime node)
+    {
+        if (Authenticate(http, node, out var caller) is { } problem)
+        {
+            return problem;
+        }
+        PageRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<PageRequest>(http.Request.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+        catch (JsonException)
+        {
+            return Problems.For("RequestMalformed", "Send {\"ids\": [transaction ids], \"purpose\": why-code}.");
+        }
+        if (request?.Purpose is null || !AccessLog.Purposes.Contains(request.Purpose))
+        {
+            return Problems.For("PurposeRequired", $"Say why you read this: purpose is one of {string.Join(", ", AccessLog.Purposes)}.");
+        }
+        if (request.Ids is not { Count: > 0 and <= 100 })
+        {
+            return Problems.For("RequestMalformed", "Give 1 to 100 transaction ids.");
+        }
+        var ids = new List<Hash32>(request.Ids.Count);
+        foreach (var text in request.Ids)
+        {
+            if (!Hash32.TryParse(text, out var id))
+            {
+                return Problems.For("RequestMalformed", $"'{text}' is not a transaction id (64 hexadecimal characters).");
+            }
+            ids.Add(id);
+        }
+        var opened = ids.Select(id => (Id: id, Result: OpenFor(node, caller!, id))).ToArray();
+        // One flush for the page, before any plaintext leaves the node.
+        node.AccessLog.AppendMany(DateTimeOffset.UtcNow, caller!.User.Id, caller.Organisation.Id, "confidential.read",
+            opened.Select(o => (o.Id.ToString(), o.Result.Outcome)).ToArray(), request.Purpose);
+        return Results.Json(new
+        {
+            items = opened.Select(o => new
+            {
+                transactionId = o.Id.ToString(),
+                outcome = o.Result.Outcome,
+                height = o.Result.Height,
+                recipients = o.Result.Recipients,
+                base64 = o.Result.Plaintext is null ? null : Convert.ToBase64String(o.Result.Plaintext),
+            }),
         });
     }
 

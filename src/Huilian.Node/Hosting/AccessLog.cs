@@ -70,19 +70,29 @@ public sealed class AccessLog : IDisposable
     }
 
     /// <summary>Appends and flushes an entry; returns it.</summary>
-    public AccessLogEntry Append(DateTimeOffset time, string user, string organisation, string resource, string subject, string purpose, string outcome)
+    public AccessLogEntry Append(DateTimeOffset time, string user, string organisation, string resource, string subject, string purpose, string outcome) =>
+        AppendMany(time, user, organisation, resource, [(subject, outcome)], purpose)[0];
+
+    /// <summary>Appends one entry per subject (a page of reads) and flushes once; returns them.</summary>
+    public IReadOnlyList<AccessLogEntry> AppendMany(DateTimeOffset time, string user, string organisation, string resource,
+        IReadOnlyList<(string Subject, string Outcome)> reads, string purpose)
     {
         lock (_gate)
         {
-            var sequence = _entries.Count + 1L;
-            var unsigned = new AccessLogEntry(sequence, time, user, organisation, resource, subject, purpose, outcome, _lastHash, "");
-            var entry = unsigned with { Hash = HashOf(unsigned) };
-            var line = JsonSerializer.Serialize(entry, AccessLogJson.Default.AccessLogEntry) + "\n";
-            _file.Write(Encoding.UTF8.GetBytes(line));
+            var appended = new List<AccessLogEntry>(reads.Count);
+            var text = new StringBuilder();
+            foreach (var (subject, outcome) in reads)
+            {
+                var unsigned = new AccessLogEntry(_entries.Count + 1L, time, user, organisation, resource, subject, purpose, outcome, _lastHash, "");
+                var entry = unsigned with { Hash = HashOf(unsigned) };
+                text.Append(JsonSerializer.Serialize(entry, AccessLogJson.Default.AccessLogEntry)).Append('\n');
+                _entries.Add(entry);
+                _lastHash = entry.Hash;
+                appended.Add(entry);
+            }
+            _file.Write(Encoding.UTF8.GetBytes(text.ToString()));
             _file.Flush(flushToDisk: true);
-            _entries.Add(entry);
-            _lastHash = entry.Hash;
-            return entry;
+            return appended;
         }
     }
 
