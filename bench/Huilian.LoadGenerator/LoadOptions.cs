@@ -21,6 +21,9 @@ public sealed class LoadOptions
 
     public int ConfidentialBytes { get; init; } = 512;
 
+    /// <summary>A user of a recipient organisation (e.g. the regulator's analyst) who reads a page of 100 sections after the run.</summary>
+    public ISigningKey? ConfidentialReader { get; init; }
+
     public string Workload { get; init; } = "evidence";
 
     public int Clients { get; init; } = 64;

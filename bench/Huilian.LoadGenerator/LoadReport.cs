@@ -58,6 +58,12 @@ public sealed class LoadReport
     public required MachineSummary Machine { get; init; }
 
     public required string StartedAt { get; init; }
+
+    /// <summary>Mean encoded size of the transactions submitted (payload, signature and envelope included).</summary>
+    public double TransactionBytesMean { get; init; }
+
+    /// <summary>For evidence-confidential with a reader: decrypting a page of records through the API.</summary>
+    public PageReadSummary? ConfidentialPageRead { get; init; }
 }
 
 public sealed record LatencySummary(long Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs);
@@ -74,3 +80,6 @@ public sealed record CeilingSummary(string Scheme, int Threads, double Verificat
 public sealed record VerificationSummary(long Acknowledged, long FoundOnChain, long Missing, ulong BlocksScanned);
 
 public sealed record MachineSummary(int ProcessorCount, string Os, string Runtime);
+
+/// <summary>Times of reading a page of confidential records in one call (POST /v1/confidential/read), as the reader.</summary>
+public sealed record PageReadSummary(string Reader, int Records, int Runs, double MedianMs, double MinMs, double MaxMs);

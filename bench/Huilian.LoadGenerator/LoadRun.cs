@@ -98,6 +98,7 @@ public sealed class LoadRun(LoadOptions options)
             var entriesAtEnd = (await apis[0].Get("/v1/status", cancellationToken)).GetProperty("stateEntries").GetInt64();
             progress?.Report(new LoadProgress("Checking acknowledged transactions on chain", clock.Elapsed.TotalSeconds, Interlocked.Read(ref _committed), 0, 0, 0));
             var verification = await VerifyOnChain(apis[0], startHeight, endHeight, cancellationToken);
+            var pageRead = await MeasurePageRead(apis[0], chainId, suite, cancellationToken);
 
             var window = _samples.Where(s => s.Commit >= warmupEnd && s.Commit < measureEnd).ToArray();
             var latencies = window.Select(s => s.LatencyMs).Order().ToArray();
@@ -132,6 +133,8 @@ public sealed class LoadRun(LoadOptions options)
                 Verification = verification,
                 Machine = new MachineSummary(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription),
                 StartedAt = startedAt.ToString("O"),
+                TransactionBytesMean = Interlocked.Read(ref _transactionsBuilt) == 0 ? 0 : (double)Interlocked.Read(ref _transactionBytes) / Interlocked.Read(ref _transactionsBuilt),
+                ConfidentialPageRead = pageRead,
             };
         }
         finally
@@ -207,6 +210,59 @@ public sealed class LoadRun(LoadOptions options)
         }).ToArray();
     }
 
+    private readonly ConcurrentQueue<Hash32> _sampleIds = new();
+    private long _transactionBytes;
+    private long _transactionsBuilt;
+
+    /// <summary>Signs in as the reader and reads the first 100 acknowledged records' sections in one call, five times.</summary>
+    private async Task<PageReadSummary?> MeasurePageRead(NodeApi api, string chainId, ICryptoSuite suite, CancellationToken cancellationToken)
+    {
+        if (options.ConfidentialReader is not { } reader || _sections.Length == 0)
+        {
+            return null;
+        }
+        using var challengeResponse = await api.Http.PostAsync("/v1/auth/challenge", null, cancellationToken);
+        using var challengeJson = System.Text.Json.JsonDocument.Parse(await challengeResponse.Content.ReadAsStringAsync(cancellationToken));
+        var challenge = challengeJson.RootElement.GetProperty("challenge").GetString()!;
+        var signature = reader.Sign(Encoding.ASCII.GetBytes("huilian/auth/v1\0" + chainId + "\0" + challenge));
+        using var tokenResponse = await api.Http.PostAsync("/v1/auth/token", new StringContent(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            publicKey = Convert.ToHexStringLower(reader.PublicKey),
+            challenge,
+            signature = Convert.ToHexStringLower(signature),
+        }), Encoding.UTF8, "application/json"), cancellationToken);
+        using var tokenJson = System.Text.Json.JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(cancellationToken));
+        if (!tokenResponse.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException("The confidential reader could not sign in: " + tokenJson.RootElement);
+        }
+        var token = tokenJson.RootElement.GetProperty("token").GetString()!;
+        var user = tokenJson.RootElement.GetProperty("user").GetString()!;
+        var ids = _sampleIds.Take(100).Select(id => id.ToString()).ToArray();
+        var body = System.Text.Json.JsonSerializer.Serialize(new { ids, purpose = "audit" });
+        var times = new List<double>();
+        var decrypted = 0;
+        for (var run = 0; run < 5; run++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/confidential/read") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var started = Stopwatch.GetTimestamp();
+            using var response = await api.Http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            using var page = System.Text.Json.JsonDocument.Parse(text);
+            var read = response.IsSuccessStatusCode ? page.RootElement.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("outcome").GetString() == "read") : 0;
+            if (read == 0)
+            {
+                throw new InvalidOperationException($"The page read decrypted none of {ids.Length} records: {text[..Math.Min(400, text.Length)]}");
+            }
+            decrypted = read;
+        }
+        var sorted = times.Order().ToArray();
+        // Records counts what decrypted: a sampled transaction refused at admission is in the page but not on chain.
+        return new PageReadSummary(user, decrypted, sorted.Length, sorted[sorted.Length / 2], sorted[0], sorted[^1]);
+    }
+
     private string Section(ulong nonce) => _sections.Length == 0 ? "" : _sections[(int)(nonce % (ulong)_sections.Length)];
 
     private async Task Worker(Client client, int index, NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId,
@@ -234,6 +290,12 @@ public sealed class LoadRun(LoadOptions options)
                 ++client.Nonce;
                 transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, client.Nonce, expiry, "evidence", "record",
                     Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"{Section(client.Nonce)}}}"));
+                Interlocked.Add(ref _transactionBytes, transactions[i].Size);
+                Interlocked.Increment(ref _transactionsBuilt);
+                if (_sampleIds.Count < 200 && Stopwatch.GetTimestamp() >= warmupEnd)
+                {
+                    _sampleIds.Enqueue(transactions[i].Id);
+                }
             }
             var submitted = Stopwatch.GetTimestamp();
             var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();

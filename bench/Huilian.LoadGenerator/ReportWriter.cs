@@ -49,6 +49,11 @@ public static class ReportWriter
         text.AppendLine(c, $"| Signature verifications per second, {report.Ceiling.Threads} threads ({report.Ceiling.Scheme}) | {report.Ceiling.VerificationsPerSecond:F0} |");
         text.AppendLine(c, $"| Ceiling: verifications ÷ {report.Ceiling.Validators} validator(s) | {report.Ceiling.CeilingTransactionsPerSecond:F0} tx/s |");
         text.AppendLine(c, $"| Committed rate as a fraction of the ceiling | {report.Ceiling.FractionOfCeiling:P1} |");
+        text.AppendLine(c, $"| Mean transaction size | {report.TransactionBytesMean:F0} bytes |");
+        if (report.ConfidentialPageRead is { } page)
+        {
+            text.AppendLine(c, $"| Reading a page of {page.Records} confidential records as {page.Reader} (one call, median of {page.Runs}) | {page.MedianMs:F1} ms (min {page.MinMs:F1}, max {page.MaxMs:F1}) |");
+        }
         text.AppendLine(c, $"| Acknowledged transactions found on chain | {report.Verification.FoundOnChain} of {report.Verification.Acknowledged} ({report.Verification.Missing} missing) in {report.Verification.BlocksScanned} blocks |");
         text.AppendLine();
         text.AppendLine("Refusals at admission: " + (report.Refusals.Count == 0 ? "none." : string.Join(", ", report.Refusals.Select(r => $"{r.Key} × {r.Value}")) + "."));
