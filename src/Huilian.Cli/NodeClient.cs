@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Huilian.Core.Crypto;
 using Huilian.Core.Ledger;
+using Huilian.Node.Hosting;
 
 namespace Huilian.Cli;
 
@@ -67,6 +68,34 @@ public sealed class NodeClient : IDisposable
         var transaction = Transaction.Create(hash, key, chain.ChainId, nonce, chain.Height + expiryBlocks, module, action, Encoding.UTF8.GetBytes(payloadJson));
         var (status, body) = await Submit(transaction.EncodedArray, wait, cancellationToken);
         return (status, body, transaction);
+    }
+
+    /// <summary>
+    /// Signs in with <paramref name="key"/>: asks for a challenge, signs it (bound to the chain id) and exchanges it for
+    /// a bearer token, which every later request of this client sends. Returns the token response (user, organisation,
+    /// roles). A refused sign-in (unknown key, suspended user or organisation…) throws with the node's code.
+    /// </summary>
+    public async Task<JsonElement> SignIn(ISigningKey key, CancellationToken cancellationToken = default)
+    {
+        var chain = await GetChainInfo(cancellationToken);
+        var challenge = (await PostJson("/v1/auth/challenge", "{}", cancellationToken)).GetProperty("challenge").GetString()!;
+        var signature = key.Sign(SessionStore.SignedMessage(chain.ChainId, challenge));
+        var request = new System.Text.Json.Nodes.JsonObject
+        {
+            ["publicKey"] = Convert.ToHexStringLower(key.PublicKey),
+            ["challenge"] = challenge,
+            ["signature"] = Convert.ToHexStringLower(signature),
+        };
+        var session = await PostJson("/v1/auth/token", request.ToJsonString(), cancellationToken);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        return session;
+    }
+
+    private async Task<JsonElement> PostJson(string path, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Send(() => _http.PostAsync(path, content, cancellationToken));
+        return await ReadJson(response, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();

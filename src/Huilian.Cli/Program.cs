@@ -14,6 +14,12 @@ public static class Program
         root.Subcommands.Add(NetworkCommands.Create());
         root.Subcommands.Add(TransactionCommands.Create());
         root.Subcommands.Add(EvidenceCommands.Create());
+        root.Subcommands.Add(OrgCommands.Create());
+        root.Subcommands.Add(GovCommands.Create());
+        root.Subcommands.Add(AccessCommands.WhoAmI());
+        root.Subcommands.Add(CreditCommands.Create());
+        root.Subcommands.Add(AccessCommands.Confidential());
+        root.Subcommands.Add(AccessCommands.Audit());
         root.Subcommands.Add(BlockCommands.Create());
         root.Subcommands.Add(ChainCommands.Create());
         root.Subcommands.Add(CryptoCommands.Create());
