@@ -57,18 +57,17 @@ internal sealed class NodeApi : IDisposable
     /// <summary>Submits many transactions in one request; one outcome per transaction, in order.</summary>
     public async Task<SubmitOutcome[]> SubmitBatch(IReadOnlyList<byte[]> transactions, CancellationToken cancellationToken)
     {
-        var body = new StringBuilder(transactions.Sum(t => (t.Length * 2) + 4) + 32);
-        body.Append("{\"transactions\":[");
-        for (var i = 0; i < transactions.Count; i++)
+        // The binary batch form: (u32 big-endian length ‖ transaction)*.
+        var body = new byte[transactions.Sum(t => t.Length + 4)];
+        var position = 0;
+        foreach (var transaction in transactions)
         {
-            if (i > 0)
-            {
-                body.Append(',');
-            }
-            body.Append('"').Append(Convert.ToHexStringLower(transactions[i])).Append('"');
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(position), (uint)transaction.Length);
+            transaction.CopyTo(body, position + 4);
+            position += 4 + transaction.Length;
         }
-        body.Append("]}");
-        using var content = new StringContent(body.ToString(), Encoding.UTF8, "application/json");
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         using var response = await _http.PostAsync("/v1/transactions/batch", content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -106,6 +106,45 @@ public sealed class ApiTests
         Assert.Equal(ResultCodes.SignatureInvalid, results[2].GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task BinaryBatchGivesOneResultPerItemAndRefusesBadFraming()
+    {
+        await using var node = await NodeFixture.Start();
+        var good = node.Evidence(NodeFixture.HashOf(5)).EncodedArray;
+        var badSignature = node.Evidence(NodeFixture.HashOf(6)).EncodedArray;
+        badSignature[^2] ^= 1;
+        static byte[] Frame(params byte[][] items) => items.SelectMany(item =>
+        {
+            var length = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, (uint)item.Length);
+            return length.Concat(item);
+        }).ToArray();
+        async Task<(int Status, JsonElement Body)> Post(byte[] body)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            using var response = await node.Http.PostAsync("/v1/transactions/batch", content);
+            return ((int)response.StatusCode, await NodeFixture.ReadJson(response));
+        }
+        var (status, body) = await Post(Frame(good, [1, 2, 3], badSignature));
+        Assert.Equal(200, status);
+        var results = body.GetProperty("results");
+        Assert.Equal("pending", results[0].GetProperty("status").GetString());
+        Assert.Equal(ResultCodes.TransactionMalformed, results[1].GetProperty("code").GetString());
+        Assert.Equal(ResultCodes.SignatureInvalid, results[2].GetProperty("code").GetString());
+
+        // A length past the end, a truncated length, a zero length: the whole batch is refused, nothing admitted.
+        var first = node.Evidence(NodeFixture.HashOf(7));
+        var overrun = Frame(first.EncodedArray);
+        overrun[3] += 1;
+        Assert.Equal("RequestMalformed", (await Post(overrun)).Body.GetProperty("code").GetString());
+        var second = node.Evidence(NodeFixture.HashOf(8));
+        Assert.Equal("RequestMalformed", (await Post([.. Frame(second.EncodedArray), 0, 0])).Body.GetProperty("code").GetString());
+        Assert.Equal("RequestMalformed", (await Post([0, 0, 0, 0])).Body.GetProperty("code").GetString());
+        Assert.Equal(404, (await node.Get("/v1/transactions/" + first.Id)).Status);
+        Assert.Equal(404, (await node.Get("/v1/transactions/" + second.Id)).Status);
+    }
+
     public static TheoryData<string, int, string> BadSubmissions => new()
     {
         { "MalformedJson", 400, "RequestMalformed" },

@@ -19,6 +19,7 @@ internal static class BenchCommand
         var passwordFile = CommandSupport.PasswordFileOption();
         var workload = new Option<string>("--workload") { Description = "What to submit.", DefaultValueFactory = _ => "evidence" };
         workload.AcceptOnlyFromAmong("evidence", "evidence-confidential");
+        var reader = new Option<string>("--reader") { Description = "For evidence-confidential: the user (org/user) who reads a page of 100 sections after the run.", DefaultValueFactory = _ => "regulator/analyst" };
         var confidentialBytes = new Option<int>("--confidential-bytes") { Description = "Plaintext bytes of each record's confidential section (evidence-confidential).", DefaultValueFactory = _ => 512 };
         var clients = new Option<int>("--clients") { Description = "Simulated clients, each with its own key.", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Transactions per request.", DefaultValueFactory = _ => 1 };
@@ -30,7 +31,7 @@ internal static class BenchCommand
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, confidentialBytes, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
+            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -46,6 +47,9 @@ internal static class BenchCommand
             var password = layout.ReadPassword(parse.GetValue(passwordFile));
             var genesis = layout.LoadGenesis();
             var organisation = CommandSupport.LoadOrganisation(layout, "regulator", password);
+            var readerPath = layout.UserKeyPath(parse.GetValue(reader)!);
+            using var readerKey = parse.GetValue(workload) == "evidence-confidential" && File.Exists(readerPath)
+                ? Crypto.Keystore.Load(readerPath).Decrypt(password) : null;
             if (parse.GetValue(confidentialBytes) is < 1 or > 32 * 1024)
             {
                 throw new CliException("--confidential-bytes is 1 to 32768.", 2);
@@ -59,6 +63,7 @@ internal static class BenchCommand
                 ConfidentialRecipients = genesis.Organisations.Where(o => o.Kind is "regulator" or "bank").Take(2)
                     .Select(o => Convert.FromHexString(o.EncryptionKey)).ToArray(),
                 ConfidentialBytes = parse.GetValue(confidentialBytes),
+                ConfidentialReader = readerKey,
                 Workload = parse.GetValue(workload)!,
                 Clients = parse.GetValue(clients),
                 Batch = parse.GetValue(batch),

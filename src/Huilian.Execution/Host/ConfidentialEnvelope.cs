@@ -5,8 +5,11 @@ using Huilian.Execution.Modules.Membership;
 
 namespace Huilian.Execution.Host;
 
-/// <summary>A data key wrapped for one recipient organisation, named by the id (hash) of its data-encryption key.</summary>
-public sealed record EnvelopeRecipient(Hash32 KeyId, byte[] WrappedKey);
+/// <summary>
+/// A data key wrapped for one recipient organisation, named by the id (hash) of its data-encryption key. The wrapped
+/// key is null when the envelope was read for checking only (execution never unwraps).
+/// </summary>
+public sealed record EnvelopeRecipient(Hash32 KeyId, byte[]? WrappedKey);
 
 /// <summary>
 /// The confidential section of a transaction: a plaintext encrypted under a fresh data key (AES-256-GCM or SM4-GCM),
@@ -14,7 +17,7 @@ public sealed record EnvelopeRecipient(Hash32 KeyId, byte[] WrappedKey);
 /// this: ciphertext and the recipients' key ids. The regulator is always a recipient; execution refuses an
 /// envelope without it. Encryption happens at the client, because it needs randomness.
 /// </summary>
-public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recipients, byte[] Nonce, byte[] Ciphertext)
+public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recipients, byte[]? Nonce, byte[]? Ciphertext)
 {
     public const int RecipientsMax = 16;
     public const int WrappedKeyBytesMax = 256;
@@ -26,8 +29,11 @@ public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recip
     public static byte[] AssociatedData(string chainId, string module, string action) =>
         Encoding.ASCII.GetBytes("huilian/confidential/v1\0" + chainId + "\0" + module + "." + action);
 
-    /// <summary>Reads the optional "confidential" field of a payload, strictly; null when the payload has none.</summary>
-    public static ConfidentialEnvelope? ReadOptional(PayloadReader payload, string field = "confidential")
+    /// <summary>
+    /// Reads the optional "confidential" field of a payload, strictly; null when the payload has none. With
+    /// <paramref name="decode"/> false (execution) the base64 fields are checked and bounded but not decoded.
+    /// </summary>
+    public static ConfidentialEnvelope? ReadOptional(PayloadReader payload, string field = "confidential", bool decode = false)
     {
         var section = payload.OptionalObject(field);
         if (section is null)
@@ -37,7 +43,17 @@ public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recip
         var recipients = new List<EnvelopeRecipient>();
         foreach (var item in section.RequiredObjectList("recipients", RecipientsMax))
         {
-            var recipient = new EnvelopeRecipient(item.RequiredHash("keyId"), item.RequiredBase64("wrappedKey", WrappedKeyBytesMax));
+            var keyId = item.RequiredHash("keyId");
+            byte[]? wrappedKey = null;
+            if (decode)
+            {
+                wrappedKey = item.RequiredBase64("wrappedKey", WrappedKeyBytesMax);
+            }
+            else
+            {
+                item.RequiredBase64Length("wrappedKey", WrappedKeyBytesMax);
+            }
+            var recipient = new EnvelopeRecipient(keyId, wrappedKey);
             item.EnsureNoUnknownFields();
             if (recipients.Any(r => r.KeyId == recipient.KeyId))
             {
@@ -45,13 +61,13 @@ public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recip
             }
             recipients.Add(recipient);
         }
-        var nonce = section.RequiredBase64("nonce", 12);
-        if (nonce.Length != 12)
+        var nonce = decode ? section.RequiredBase64("nonce", 12) : null;
+        if ((nonce?.Length ?? section.RequiredBase64Length("nonce", 12)) != 12)
         {
             throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, "Field 'confidential.nonce' must be 12 bytes.");
         }
-        var ciphertext = section.RequiredBase64("ciphertext", CiphertextBytesMax);
-        if (ciphertext.Length < 16)
+        var ciphertext = decode ? section.RequiredBase64("ciphertext", CiphertextBytesMax) : null;
+        if ((ciphertext?.Length ?? section.RequiredBase64Length("ciphertext", CiphertextBytesMax)) < 16)
         {
             throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, "Field 'confidential.ciphertext' must hold at least the 16-byte tag.");
         }

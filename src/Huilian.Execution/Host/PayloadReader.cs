@@ -143,6 +143,41 @@ public sealed class PayloadReader
         return bytes.AsSpan(0, written).ToArray();
     }
 
+    /// <summary>
+    /// Checks that a field is base64 of 1 to <paramref name="byteLengthMax"/> bytes and returns the decoded length,
+    /// without decoding: for bytes execution only needs to bound (a ciphertext it never opens).
+    /// </summary>
+    public int RequiredBase64Length(string name, int byteLengthMax)
+    {
+        if (!TryGet(name, out var element))
+        {
+            throw Missing(name);
+        }
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            throw WrongType(name, "a string");
+        }
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        int length;
+        // The raw token is the quoted UTF-8 text; base64 needs no escapes, so one with a backslash is read the slow way.
+        if (raw.Length >= 2 && raw.IndexOf((byte)'\\') < 0)
+        {
+            if (!System.Buffers.Text.Base64.IsValid(raw[1..^1], out length))
+            {
+                length = 0;
+            }
+        }
+        else
+        {
+            length = Convert.TryFromBase64String(element.GetString()!, new byte[byteLengthMax], out var written) ? written : 0;
+        }
+        if (length == 0 || length > byteLengthMax)
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"Field '{name}' must be base64 of 1 to {byteLengthMax} bytes.");
+        }
+        return length;
+    }
+
     public bool? OptionalBool(string name)
     {
         if (!TryGet(name, out var element))

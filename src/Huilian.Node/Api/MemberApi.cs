@@ -294,7 +294,7 @@ public static class MemberApi
         ConfidentialEnvelope? envelope;
         try
         {
-            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload));
+            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload), decode: true);
         }
         catch (ActionRefusedException)
         {
@@ -317,8 +317,8 @@ public static class MemberApi
             return Problems.For("KeyNotHostedHere", $"This node does not hold the data key of '{caller.Organisation.Id}'; read through your organisation's node.", 409);
         }
         var associatedData = ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action);
-        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey)).ToArray(),
-            envelope.Nonce, envelope.Ciphertext, associatedData);
+        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey!)).ToArray(),
+            envelope.Nonce!, envelope.Ciphertext!, associatedData);
         if (plaintext is null)
         {
             node.AccessLog.Append(DateTimeOffset.UtcNow, caller.User.Id, caller.Organisation.Id, "confidential.read", id.ToString(), purpose, "failed: does not decrypt");
@@ -360,7 +360,7 @@ public static class MemberApi
         ConfidentialEnvelope? envelope;
         try
         {
-            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload));
+            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload), decode: true);
         }
         catch (ActionRefusedException)
         {
@@ -380,8 +380,8 @@ public static class MemberApi
         {
             return (null, "refused: key not hosted here", recipients, record.Height);
         }
-        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey)).ToArray(),
-            envelope.Nonce, envelope.Ciphertext, ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action));
+        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey!)).ToArray(),
+            envelope.Nonce!, envelope.Ciphertext!, ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action));
         return (plaintext, plaintext is null ? "failed: does not decrypt" : "read", recipients, record.Height);
     }
 

@@ -166,11 +166,22 @@ public static class NodeApi
         {
             return body.Problem;
         }
+        List<string?> items;
+        if (http.Request.ContentType is { } binary && binary.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            // Binary batch: each transaction as a 4-byte big-endian length and its canonical bytes. Half the bytes of
+            // hex in JSON, and no text to decode: for bank systems sending in bulk, and the load generator.
+            var split = SplitBinaryBatch(body.Bytes!);
+            if (split.Problem is not null)
+            {
+                return split.Problem;
+            }
+            return AdmitBatch(node, split.Transactions!);
+        }
         if (!IsJson(http.Request.ContentType))
         {
-            return Problems.For("UnsupportedMediaType", "Send application/json: {\"transactions\": [\"<hex>\", ...]}.");
+            return Problems.For("UnsupportedMediaType", "Send application/json: {\"transactions\": [\"<hex>\", ...]}, or application/octet-stream: (u32 length ‖ transaction)*.");
         }
-        List<string> items;
         try
         {
             using var document = JsonDocument.Parse(body.Bytes);
@@ -197,7 +208,7 @@ public static class NodeApi
                 {
                     return Problems.For("RequestMalformed", "Each transaction is a hex string.");
                 }
-                items.Add(item.GetString()!);
+                items.Add(item.GetString());
             }
         }
         catch (JsonException exception)
@@ -205,15 +216,55 @@ public static class NodeApi
             return Problems.For("RequestMalformed", $"The body is not valid JSON: {exception.Message}");
         }
 
-        var results = new object[items.Count];
-        Parallel.For(0, items.Count, i =>
+        var decoded = new byte[]?[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
-            byte[] encoded;
             try
             {
-                encoded = Convert.FromHexString(items[i]);
+                decoded[i] = Convert.FromHexString(items[i]!);
             }
             catch (FormatException)
+            {
+                decoded[i] = null;
+            }
+        }
+        return AdmitBatch(node, decoded);
+    }
+
+    /// <summary>Splits (u32 big-endian length ‖ bytes)* into transactions, bounded by the batch limits.</summary>
+    private static (byte[]?[]? Transactions, IResult? Problem) SplitBinaryBatch(byte[] body)
+    {
+        var list = new List<byte[]?>();
+        var position = 0;
+        while (position < body.Length)
+        {
+            if (body.Length - position < 4)
+            {
+                return (null, Problems.For("RequestMalformed", "A binary batch is (4-byte big-endian length ‖ transaction)*; the body ends inside a length."));
+            }
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(position, 4));
+            position += 4;
+            if (length == 0 || length > Limits.TransactionBytesMax || length > body.Length - position)
+            {
+                return (null, Problems.For("RequestMalformed", $"A transaction in the batch claims {length} bytes; each is 1 to {Limits.TransactionBytesMax} and within the body."));
+            }
+            if (list.Count == Limits.SubmitBatchTransactionsMax)
+            {
+                return (null, Problems.For("RequestTooLarge", $"A batch holds at most {Limits.SubmitBatchTransactionsMax} transactions.", 413));
+            }
+            list.Add(body.AsSpan(position, (int)length).ToArray());
+            position += (int)length;
+        }
+        return ([.. list], null);
+    }
+
+    private static IResult AdmitBatch(NodeRuntime node, byte[]?[] transactions)
+    {
+        var results = new object[transactions.Length];
+        Parallel.For(0, transactions.Length, i =>
+        {
+            var encoded = transactions[i];
+            if (encoded is null)
             {
                 results[i] = new { id = (string?)null, status = "refused", code = ResultCodes.TransactionMalformed, message = "Not hexadecimal." };
                 return;

@@ -17,6 +17,9 @@ public static class NodeHost
         {
             ContentRootPath = runtime.Config.BaseDirectory,
             EnvironmentName = "Production",
+            // No appsettings reload: its file watcher covers the content root recursively, data directory included,
+            // and read an inotify event for every SQLite and access-log write (6-8 % of a loaded node's CPU in a profile).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.WebHost.UseUrls(runtime.Config.Listen);
         builder.WebHost.ConfigureKestrel(options =>

@@ -91,6 +91,27 @@ public sealed class PayloadReaderTests
         Assert.Equal(ResultCodes.PayloadFieldOutOfRange, CodeOf(read));
     }
 
+    [Theory]
+    [InlineData("\"AAECAw==\"", 4)]
+    [InlineData("\"AAEC\"", 3)]
+    [InlineData("\"AA\\/C\"", 3)] // an escaped slash, read the slow way
+    public void Base64LengthIsCheckedWithoutDecoding(string value, int length)
+    {
+        Assert.Equal(length, Read($"{{\"b\":{value}}}").RequiredBase64Length("b", 8));
+        Assert.Equal(length, Read($"{{\"b\":{value}}}").RequiredBase64("b", 8).Length);
+    }
+
+    [Theory]
+    [InlineData("\"AAECAw\"")] // missing padding
+    [InlineData("\"AA*CAw==\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"AAECAwQFBgcICQ==\"")] // 10 bytes, above the bound of 8
+    public void BadBase64IsRefusedTheSameWayByBothReaders(string value)
+    {
+        Assert.Equal(ResultCodes.PayloadFieldOutOfRange, Assert.Throws<ActionRefusedException>(() => Read($"{{\"b\":{value}}}").RequiredBase64Length("b", 8)).Code);
+        Assert.Equal(ResultCodes.PayloadFieldOutOfRange, Assert.Throws<ActionRefusedException>(() => Read($"{{\"b\":{value}}}").RequiredBase64("b", 8)).Code);
+    }
+
     [Fact]
     public void FieldsTheActionDoesNotReadAreRefused()
     {
