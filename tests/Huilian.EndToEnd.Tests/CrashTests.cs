@@ -38,8 +38,8 @@ public sealed class CrashTests
             var clients = Enumerable.Range(0, Clients).Select(_ => EcdsaP256.Generate()).ToArray();
             for (var i = 0; i < Clients; i++)
             {
-                var payload = $"{{\"name\":\"client{i}\",\"publicKey\":\"{Convert.ToHexStringLower(clients[i].PublicKey)}\",\"roles\":[\"evidence.recorder\"]}}";
-                var register = Transaction.Create(hash, admin, chainId, (ulong)i + 1, 5_000, "accounts", "register", Encoding.UTF8.GetBytes(payload));
+                var payload = DemoMembers.RegisterRecorder(directory.Path, password, clients[i], $"client{i}");
+                var register = Transaction.Create(hash, admin, chainId, (ulong)i + 1, 5_000, "membership", "register-user", Encoding.UTF8.GetBytes(payload));
                 var (code, _) = await Submit(http, register);
                 Assert.Equal(200, code);
             }

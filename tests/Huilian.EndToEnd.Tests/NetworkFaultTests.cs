@@ -349,8 +349,8 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             var keys = Enumerable.Range(0, Clients).Select(_ => EcdsaP256.Generate()).ToArray();
             for (var i = 0; i < Clients; i++)
             {
-                var payload = $"{{\"name\":\"client{i}\",\"publicKey\":\"{Convert.ToHexStringLower(keys[i].PublicKey)}\",\"roles\":[\"evidence.recorder\"]}}";
-                var register = Transaction.Create(hash, admin, chainId, (ulong)i + 1, 5_000, "accounts", "register", Encoding.UTF8.GetBytes(payload));
+                var payload = DemoMembers.RegisterRecorder(network.Directory, password, keys[i], $"client{i}");
+                var register = Transaction.Create(hash, admin, chainId, (ulong)i + 1, 5_000, "membership", "register-user", Encoding.UTF8.GetBytes(payload));
                 var (code, body) = await Submit(network.Client("node0"), register);
                 Assert.True(code == 200 && body.GetProperty("status").GetString() == "committed", $"register client{i}: {code} {body}");
             }
