@@ -196,6 +196,15 @@ public sealed class ConsortiumCliTests
             Assert.Contains("refused: not a recipient", audit);
             Assert.Contains("hash chain intact", audit);
             Assert.Equal(1, (await Online("audit", "log", "--as", "regulator/admin")).ExitCode);
+
+            // The same through `evidence put --confidential`: sealed by the CLI for acme, bank-a and the regulator.
+            var document = directory.Combine("inv-118.txt");
+            await File.WriteAllTextAsync(document, "Invoice 2026-118");
+            var put = Ok(await HuilianProcess.Run("evidence", "put", document, "--node", url, "--dir", directory.Path,
+                "--key", directory.Combine("keys", "acme", "treasurer.key"), "--confidential", "Buyer: Lumen GmbH, USD 80,000", "--share-with", "bank-a"));
+            var putId = System.Text.RegularExpressions.Regex.Match(put, "transaction ([0-9a-f]{64})").Groups[1].Value;
+            Assert.Equal("Buyer: Lumen GmbH, USD 80,000", Ok(await Online("confidential", "read", putId, "--purpose", "financing-review", "--as", "bank-a/reviewer")).Trim());
+            Assert.Equal(1, (await Online("confidential", "read", putId, "--purpose", "own-business", "--as", "bank-b/admin")).ExitCode);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using System.Globalization;
 using Huilian.Node.Hosting;
@@ -95,33 +96,50 @@ internal static class AccessCommands
         });
         log.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
-            var (client, _) = await member.SignIn(parse, cancellationToken);
-            using (client)
+            // Each node keeps its own log: without --node, read every node of the network directory.
+            var layout = member.Layout(parse);
+            var urls = parse.GetResult(member.Node) is { Implicit: false } || !File.Exists(layout.NetworkPath)
+                ? [parse.GetValue(member.Node)!]
+                : layout.LoadManifest().Nodes.Select(n => n.Url).ToArray();
+            using var key = member.LoadKey(parse);
+            var table = new Table().AddColumns("node", "#", "time", "user", "resource", "subject", "purpose", "outcome");
+            var bodies = new List<JsonElement>();
+            var allIntact = true;
+            var summaries = new List<string>();
+            foreach (var url in urls)
             {
+                using var client = new NodeClient(url);
+                await client.SignIn(key, cancellationToken);
                 var path = string.Create(CultureInfo.InvariantCulture, $"/v1/audit/access-log?after={parse.GetValue(after)}&limit={parse.GetValue(limit)}");
                 if (parse.GetValue(organisation) is { } only)
                 {
                     path += "&organisation=" + Uri.EscapeDataString(only);
                 }
                 var body = await client.GetJson(path, cancellationToken);
-                if (parse.GetValue(json))
-                {
-                    MemberOptions.PrintJson(body);
-                    return 0;
-                }
-                var table = new Table().AddColumns("#", "time", "user", "resource", "subject", "purpose", "outcome");
+                bodies.Add(body);
+                var node = body.GetProperty("node").GetString()!;
                 foreach (var entry in body.GetProperty("entries").EnumerateArray())
                 {
                     var subject = entry.GetProperty("subject").GetString()!;
-                    table.AddRow(entry.GetProperty("sequence").ToString(), MemberOptions.Time(entry.GetProperty("time")), Markup.Escape(entry.GetProperty("user").GetString()!),
+                    table.AddRow(Markup.Escape(node), entry.GetProperty("sequence").ToString(), MemberOptions.Time(entry.GetProperty("time")), Markup.Escape(entry.GetProperty("user").GetString()!),
                         entry.GetProperty("resource").GetString()!, Markup.Escape(subject.Length > 16 ? subject[..16] + "…" : subject),
                         entry.GetProperty("purpose").GetString()!, Markup.Escape(entry.GetProperty("outcome").GetString()!));
                 }
-                MemberOptions.Write(table);
                 var intact = body.GetProperty("chainIntact").GetBoolean();
-                Console.WriteLine($"Node {body.GetProperty("node").GetString()}: {body.GetProperty("total")} entr{(body.GetProperty("total").GetInt64() == 1 ? "y" : "ies")}; hash chain {(intact ? "intact" : "BROKEN")}.");
-                return intact ? 0 : 1;
+                allIntact &= intact;
+                summaries.Add($"Node {node}: {body.GetProperty("total")} entr{(body.GetProperty("total").GetInt64() == 1 ? "y" : "ies")}; hash chain {(intact ? "intact" : "BROKEN")}.");
             }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { nodes = bodies }, MemberOptions.Indented));
+                return allIntact ? 0 : 1;
+            }
+            MemberOptions.Write(table);
+            foreach (var summary in summaries)
+            {
+                Console.WriteLine(summary);
+            }
+            return allIntact ? 0 : 1;
         }));
         return new Command("audit", "Audit the reads of confidential data.") { log };
     }

@@ -20,6 +20,43 @@ internal static class EvidenceCommands
         return command;
     }
 
+    /// <summary>
+    /// Seals <paramref name="text"/> for the signer's organisation, <paramref name="shareWith"/> and the regulator, with
+    /// their data-encryption keys as the chain lists them (signing in to read the member list).
+    /// </summary>
+    private static async Task<System.Text.Json.Nodes.JsonObject> SealFor(NodeClient client, Core.Crypto.ISigningKey key, ChainInfo chain, string text,
+        IReadOnlyList<string> shareWith, CancellationToken cancellationToken)
+    {
+        var session = await client.SignIn(key, cancellationToken);
+        var members = (await client.GetJson("/v1/organisations", cancellationToken)).GetProperty("organisations").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("id").GetString()!, o => (Kind: o.GetProperty("kind").GetString()!, Key: o.GetProperty("encryptionKey").GetString()!));
+        var wanted = new List<string> { session.GetProperty("organisation").GetString()! };
+        wanted.AddRange(shareWith.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        wanted.AddRange(members.Where(m => m.Value.Kind == "regulator").Select(m => m.Key));
+        var recipients = new List<byte[]>();
+        foreach (var id in wanted.Distinct(StringComparer.Ordinal))
+        {
+            if (!members.TryGetValue(id, out var member))
+            {
+                throw new CliException($"There is no organisation '{id}' to share with.");
+            }
+            recipients.Add(Convert.FromHexString(member.Key));
+        }
+        var sealedSection = ConfidentialSections.Seal(chain.Suite, System.Text.Encoding.UTF8.GetBytes(text), recipients,
+            Execution.Host.ConfidentialEnvelope.AssociatedData(chain.ChainId, "evidence", "record"));
+        var list = new System.Text.Json.Nodes.JsonArray();
+        foreach (var (keyId, wrappedKey) in sealedSection.Recipients)
+        {
+            list.Add(new System.Text.Json.Nodes.JsonObject { ["keyId"] = keyId.ToString(), ["wrappedKey"] = Convert.ToBase64String(wrappedKey) });
+        }
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["recipients"] = list,
+            ["nonce"] = Convert.ToBase64String(sealedSection.Nonce),
+            ["ciphertext"] = Convert.ToBase64String(sealedSection.Ciphertext),
+        };
+    }
+
     private static Command Put()
     {
         var file = new Argument<string>("file") { Description = "The document to record (only its hash leaves this machine)." };
@@ -30,9 +67,11 @@ internal static class EvidenceCommands
         var owner = new Option<string?>("--owner") { Description = "Who owns the document." };
         var type = new Option<string?>("--type") { Description = "The kind of document, e.g. contract, invoice." };
         var label = new Option<string?>("--label") { Description = "A label for people." };
+        var confidential = new Option<string?>("--confidential") { Description = "Text to attach as a confidential section: encrypted for the signer's organisation, the --share-with organisations and the regulator." };
+        var shareWith = new Option<string[]>("--share-with") { Description = "Organisations (ids) that may also read the confidential section.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("put", "Record the hash of FILE on the chain and wait until it commits.")
         {
-            file, node, directory, key, passwordFile, owner, type, label,
+            file, node, directory, key, passwordFile, owner, type, label, confidential, shareWith,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -45,15 +84,20 @@ internal static class EvidenceCommands
             var chain = await client.GetChainInfo(cancellationToken);
             var suite = CryptoSuites.Get(chain.Suite);
             var hash = HashFile(suite.Hash, path);
-            var payload = JsonSerializer.Serialize(new Dictionary<string, string>
+            var fields = new System.Text.Json.Nodes.JsonObject
             {
                 ["hash"] = hash.ToString(),
                 ["owner"] = parse.GetValue(owner) ?? "",
                 ["type"] = parse.GetValue(type) ?? "",
                 ["label"] = parse.GetValue(label) ?? Path.GetFileName(path),
-            });
+            };
             var layout = new NetworkLayout(parse.GetValue(directory)!);
             using var signingKey = CommandSupport.LoadKey(layout, parse.GetValue(key), parse.GetValue(passwordFile));
+            if (parse.GetValue(confidential) is { } secret)
+            {
+                fields["confidential"] = await SealFor(client, signingKey, chain, secret, parse.GetValue(shareWith) ?? [], cancellationToken);
+            }
+            var payload = fields.ToJsonString();
             var (status, body, transaction) = await client.SignAndSubmit(signingKey, suite.Hash, "evidence", "record", payload, wait: true, cancellationToken: cancellationToken);
             if (status >= 400)
             {

@@ -53,6 +53,28 @@ internal sealed class MemberOptions
 
     public NetworkLayout Layout(ParseResult parse) => new(parse.GetValue(Directory)!);
 
+    /// <summary>
+    /// The node to talk to: --node when given; otherwise, in a network directory that says which node serves the
+    /// acting user's organisation (consortium.json), that node — it holds the organisation's data key, so confidential
+    /// reads work; else the default URL.
+    /// </summary>
+    public string NodeUrl(ParseResult parse)
+    {
+        var given = parse.GetResult(Node) is { Implicit: false };
+        if (given || parse.GetValue(Key) is not null)
+        {
+            return parse.GetValue(Node)!;
+        }
+        var layout = Layout(parse);
+        var organisation = (parse.GetValue(As) ?? _defaultUser).Split('/')[0];
+        if (!File.Exists(layout.ConsortiumPath) || !File.Exists(layout.NetworkPath))
+        {
+            return parse.GetValue(Node)!;
+        }
+        var serving = layout.LoadConsortium().Organisations.FirstOrDefault(o => o.Id == organisation)?.Node;
+        return layout.LoadManifest().Nodes.FirstOrDefault(n => n.Name == serving)?.Url ?? parse.GetValue(Node)!;
+    }
+
     /// <summary>The signing key: --key, else the keystore of --as (or of the default user).</summary>
     public ISigningKey LoadKey(ParseResult parse)
     {
@@ -84,7 +106,7 @@ internal sealed class MemberOptions
     public async Task<(NodeClient Client, JsonElement Session)> SignIn(ParseResult parse, CancellationToken cancellationToken)
     {
         using var key = LoadKey(parse);
-        var client = new NodeClient(parse.GetValue(Node)!);
+        var client = new NodeClient(NodeUrl(parse));
         try
         {
             return (client, await client.SignIn(key, cancellationToken));
@@ -103,7 +125,7 @@ internal sealed class MemberOptions
     /// </summary>
     public async Task<JsonElement?> Submit(ParseResult parse, string module, string action, JsonObject payload, CancellationToken cancellationToken)
     {
-        using var client = new NodeClient(parse.GetValue(Node)!);
+        using var client = new NodeClient(NodeUrl(parse));
         var chain = await client.GetChainInfo(cancellationToken);
         using var key = LoadKey(parse);
         var (status, body, transaction) = await client.SignAndSubmit(key, CryptoSuites.Get(chain.Suite).Hash, module, action, payload.ToJsonString(),
