@@ -24,6 +24,7 @@ public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recip
     public const int CiphertextBytesMax = 48 * 1024;
     public const string MissingRegulator = "ConfidentialLacksRegulator";
     public const string UnknownRecipient = "ConfidentialRecipientUnknown";
+    public const string SuspendedRecipient = "ConfidentialRecipientSuspended";
 
     /// <summary>The associated data the section's AEAD binds: the chain and the action, so a section cannot be moved.</summary>
     public static byte[] AssociatedData(string chainId, string module, string action) =>
@@ -91,6 +92,10 @@ public sealed record ConfidentialEnvelope(IReadOnlyList<EnvelopeRecipient> Recip
         {
             var owner = MembershipState.ReadEncryptionKeyOwner(state, recipient.KeyId)
                 ?? throw new ActionRefusedException(UnknownRecipient, $"Key {recipient.KeyId.ToShortString()}… is not the data-encryption key of a member organisation.");
+            if (MembershipState.ReadOrganisation(state, owner) is { Suspended: true })
+            {
+                throw new ActionRefusedException(SuspendedRecipient, $"Organisation '{owner}' is suspended; new confidential sections are not shared with it.");
+            }
             organisations.Add(owner);
         }
         if (regulator is null || !organisations.Contains(regulator))

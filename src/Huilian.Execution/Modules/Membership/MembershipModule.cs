@@ -103,7 +103,7 @@ public sealed class MembershipModule : IModule
             }
             set(MembershipState.RegulatorKey(), Encoding.ASCII.GetBytes(spec.Id));
         }
-        set(MembershipState.OrganisationKey(spec.Id), new OrganisationRecord(spec.Id, spec.Name, spec.Kind, [spec.CaCertificate], spec.EncryptionKey, false, height, 0).Encode());
+        set(MembershipState.OrganisationKey(spec.Id), new OrganisationRecord(spec.Id, spec.Name, spec.Kind, [spec.CaCertificate], spec.EncryptionKey, false, height, 0, ca.NotAfterMs).Encode());
         set(MembershipState.EncryptionKeyKey(keyId), Encoding.ASCII.GetBytes(spec.Id));
         var ids = MembershipState.ReadNames(get(MembershipState.OrganisationListKey())).ToList();
         if (ids.Count >= GenesisDocument.OrganisationsMax)
@@ -212,6 +212,10 @@ public sealed class MembershipModule : IModule
         {
             return new Refusal(MembershipCodes.CertificateUnknownIssuer, $"The certificate was not issued by a CA of organisation '{organisation.Id}'.");
         }
+        if (organisation.CaNotAfterMs < timeMs)
+        {
+            return new Refusal(MembershipCodes.CertificateExpired, $"The CA of organisation '{organisation.Id}' has expired; it issues no more certificates.");
+        }
         // RFC 5280: notAfter is inclusive, as it is when the certificate signs (MembershipPolicy).
         if (facts.NotAfterMs < timeMs)
         {
@@ -265,6 +269,25 @@ public sealed class MembershipModule : IModule
     private static UserRecord RequireUser(ActionContext context, OrganisationRecord organisation, string name) =>
         MembershipState.ReadUser(context.State, organisation.Id, name)
             ?? throw new ActionRefusedException(MembershipCodes.UserUnknown, $"Organisation '{organisation.Id}' has no user '{name}'.");
+
+    /// <summary>
+    /// Refuses a change that would leave the organisation without an admin able to act (active, holding
+    /// organisation-admin and a valid, unrevoked certificate): nobody could then register users or vote.
+    /// </summary>
+    private static void KeepAnAdmin(ActionContext context, OrganisationRecord organisation, string changedUser, Func<UserRecord, UserRecord?> after)
+    {
+        foreach (var name in MembershipState.ReadUserNames(context.State, organisation))
+        {
+            var user = MembershipState.ReadUser(context.State, organisation.Id, name)!;
+            var changed = name == changedUser ? after(user) : user;
+            if (changed is { Suspended: false } && changed.Roles.Contains(RoleNames.OrganisationAdmin) && changed.Signers.Any(id =>
+                    MembershipState.ReadSigner(context.State, id) is { } signer && signer.RevokedAt == 0 && signer.NotAfterMs >= context.Block.TimeMs))
+            {
+                return;
+            }
+        }
+        throw new ActionRefusedException("LastAdmin", $"This would leave organisation '{organisation.Id}' without an active admin with a valid certificate; register another admin first.");
+    }
 
     private static ActionOutcome ExecuteRegisterUser(ActionContext context, RegisterUserRequest request)
     {
@@ -338,6 +361,10 @@ public sealed class MembershipModule : IModule
         {
             return ActionOutcome.Unchanged("CertificateAlreadyRevoked", string.Create(CultureInfo.InvariantCulture, $"The certificate was revoked at height {signer.RevokedAt}."), []);
         }
+        if (!signer.IsNode)
+        {
+            KeepAnAdmin(context, organisation, signer.Holder, user => user with { Signers = user.Signers.Where(id => id != request.KeyId).ToArray() });
+        }
         context.Set(MembershipState.SignerKey(request.KeyId), (signer with { RevokedAt = context.Block.Height }).Encode());
         context.Emit("membership.certificate-revoked", new EventAttribute("holder", signer.Organisation + "/" + signer.Holder), new EventAttribute("keyId", request.KeyId.ToString()));
         return ActionOutcome.Ok(Json(w =>
@@ -357,6 +384,7 @@ public sealed class MembershipModule : IModule
         {
             throw new ActionRefusedException(refusal.Code, refusal.Message);
         }
+        KeepAnAdmin(context, organisation, user.Name, current => current with { Roles = request.Roles.ToArray() });
         context.Set(MembershipState.UserKey(organisation.Id, user.Name), (user with { Roles = request.Roles.ToArray() }).Encode());
         context.Emit("membership.roles-set", new EventAttribute("user", user.Id));
         return ActionOutcome.Ok(Json(w =>
@@ -382,6 +410,10 @@ public sealed class MembershipModule : IModule
         if (user.Suspended == suspend)
         {
             return ActionOutcome.Unchanged(suspend ? "UserAlreadySuspended" : "UserNotSuspended", $"User '{user.Id}' is already {(suspend ? "suspended" : "active")}.", []);
+        }
+        if (suspend)
+        {
+            KeepAnAdmin(context, organisation, user.Name, current => current with { Suspended = true });
         }
         context.Set(MembershipState.UserKey(organisation.Id, user.Name), (user with { Suspended = suspend }).Encode());
         context.Emit(suspend ? "membership.user-suspended" : "membership.user-reinstated", new EventAttribute("user", user.Id));

@@ -80,6 +80,10 @@ public sealed class MembershipPolicy(RoleCatalog catalog) : IPermissionPolicy
         {
             return new Refusal(MembershipCodes.OrganisationSuspended, $"Organisation '{organisation.Id}' is suspended; its users cannot act.");
         }
+        if (timeMs > organisation.CaNotAfterMs)
+        {
+            return new Refusal(MembershipCodes.CertificateExpired, $"The CA of organisation '{organisation.Id}' expired at {FormatTime(organisation.CaNotAfterMs)}; the certificates it issued no longer sign.");
+        }
         user = MembershipState.ReadUser(state, signer.Organisation, signer.Holder);
         if (user is null)
         {

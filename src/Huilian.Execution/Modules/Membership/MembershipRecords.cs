@@ -7,7 +7,10 @@ using Huilian.Execution.Host;
 
 namespace Huilian.Execution.Modules.Membership;
 
-/// <summary>A member organisation: its kind, the CAs whose certificates it honours, its data-encryption key.</summary>
+/// <summary>
+/// A member organisation: its kind, the CAs whose certificates it honours (and when the CA expires: its users'
+/// certificates stop signing then too), its data-encryption key.
+/// </summary>
 public sealed record OrganisationRecord(
     string Id,
     string Name,
@@ -16,7 +19,8 @@ public sealed record OrganisationRecord(
     byte[] EncryptionKey,
     bool Suspended,
     ulong AdmittedAt,
-    uint UserCount)
+    uint UserCount,
+    long CaNotAfterMs)
 {
     public const byte FormatVersion = 1;
     public const int CaCertificatesMax = 4;
@@ -37,6 +41,7 @@ public sealed record OrganisationRecord(
         writer.WriteBool(Suspended);
         writer.WriteU64(AdmittedAt);
         writer.WriteU32(UserCount);
+        writer.WriteI64(CaNotAfterMs);
         return writer.ToArray();
     }
 
@@ -57,7 +62,7 @@ public sealed record OrganisationRecord(
             certificates[i] = reader.ReadBytesArray(Limits.CertificateBytesMax, "caCertificate");
         }
         var record = new OrganisationRecord(id, name, kind, certificates, reader.ReadBytesArray(Limits.PublicKeyLengthMax, "encryptionKey"),
-            reader.ReadBool(), reader.ReadU64(), reader.ReadU32());
+            reader.ReadBool(), reader.ReadU64(), reader.ReadU32(), reader.ReadI64());
         reader.End();
         return record;
     }
