@@ -423,10 +423,18 @@ public sealed class LoadRun(LoadOptions options)
                         Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"preload\"}}"));
                 }
                 var commits = transactions.Select(t => tracker.Track(t.Id, Stopwatch.GetTimestamp())).ToArray();
-                var (delivered, _) = await SubmitUntilAccepted(apis[index % apis.Length], tracker, transactions, cancellationToken);
+                var api = apis[index % apis.Length];
+                var (delivered, refusedOtherwise) = await SubmitUntilAccepted(api, tracker, transactions, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                // A preload that quietly stopped would measure at a smaller state than asked for: fail loudly instead.
                 if (!delivered)
                 {
-                    return;
+                    throw new InvalidOperationException($"Preloading stopped: the node at {api.BaseUrl} could not be reached ({done} of {perClient} records of client {index} committed).");
+                }
+                if (refusedOtherwise)
+                {
+                    throw new InvalidOperationException("Preloading stopped: the node refused records (" +
+                        string.Join(", ", _refusals.Select(r => $"{r.Key} × {r.Value}")) + ").");
                 }
                 await Task.WhenAll(commits).WaitAsync(TimeSpan.FromSeconds(300), cancellationToken);
                 done += count;
