@@ -200,13 +200,11 @@ public sealed class LoadRun(LoadOptions options)
         {
             throw new InvalidOperationException("The evidence-confidential workload needs recipients' data-encryption keys.");
         }
-        var associatedData = Encoding.ASCII.GetBytes("huilian/confidential/v1\0" + chainId + "\0evidence.record");
+        var associatedData = Execution.Host.ConfidentialEnvelope.AssociatedData(chainId, "evidence", "record");
         _sections = Enumerable.Range(0, 256).Select(i =>
         {
             var plaintext = System.Security.Cryptography.RandomNumberGenerator.GetBytes(options.ConfidentialBytes);
-            var sealedSection = ConfidentialSections.Seal(suite.Name, plaintext, options.ConfidentialRecipients, associatedData);
-            var recipients = string.Join(",", sealedSection.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
-            return $",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(sealedSection.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(sealedSection.Ciphertext)}\"}}";
+            return ",\"confidential\":" + ConfidentialSections.Seal(suite.Name, plaintext, options.ConfidentialRecipients, associatedData).ToJson();
         }).ToArray();
     }
 
@@ -224,7 +222,7 @@ public sealed class LoadRun(LoadOptions options)
         using var challengeResponse = await api.Http.PostAsync("/v1/auth/challenge", null, cancellationToken);
         using var challengeJson = System.Text.Json.JsonDocument.Parse(await challengeResponse.Content.ReadAsStringAsync(cancellationToken));
         var challenge = challengeJson.RootElement.GetProperty("challenge").GetString()!;
-        var signature = reader.Sign(Encoding.ASCII.GetBytes("huilian/auth/v1\0" + chainId + "\0" + challenge));
+        var signature = reader.Sign(SignIn.Message(chainId, challenge));
         using var tokenResponse = await api.Http.PostAsync("/v1/auth/token", new StringContent(System.Text.Json.JsonSerializer.Serialize(new
         {
             publicKey = Convert.ToHexStringLower(reader.PublicKey),

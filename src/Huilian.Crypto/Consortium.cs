@@ -126,7 +126,24 @@ public sealed class ConsortiumBuilder(string suite, DateTimeOffset genesisTime)
 }
 
 /// <summary>A sealed confidential section: ciphertext under a fresh data key, the key wrapped per recipient.</summary>
-public sealed record SealedSection(IReadOnlyList<(Hash32 KeyId, byte[] WrappedKey)> Recipients, byte[] Nonce, byte[] Ciphertext);
+public sealed record SealedSection(IReadOnlyList<(Hash32 KeyId, byte[] WrappedKey)> Recipients, byte[] Nonce, byte[] Ciphertext)
+{
+    /// <summary>
+    /// The section as a payload's "confidential" field:
+    /// {"recipients": [{"keyId", "wrappedKey"}], "nonce", "ciphertext"}, bytes in base64, key ids in hex.
+    /// </summary>
+    public string ToJson()
+    {
+        var text = new System.Text.StringBuilder("{\"recipients\":[");
+        for (var i = 0; i < Recipients.Count; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append("{\"keyId\":\"").Append(Recipients[i].KeyId.ToString())
+                .Append("\",\"wrappedKey\":\"").Append(Convert.ToBase64String(Recipients[i].WrappedKey)).Append("\"}");
+        }
+        return text.Append("],\"nonce\":\"").Append(Convert.ToBase64String(Nonce))
+            .Append("\",\"ciphertext\":\"").Append(Convert.ToBase64String(Ciphertext)).Append("\"}").ToString();
+    }
+}
 
 /// <summary>Seals and opens confidential sections (the client side of the envelope the ledger checks).</summary>
 public static class ConfidentialSections

@@ -126,9 +126,7 @@ public sealed class MemberApiTests
         var section = ConfidentialSections.Seal("intl", Encoding.UTF8.GetBytes(secret),
             [consortium.Organisation("bank-a").EncryptionKey.PublicKey, consortium.Organisation("regulator").EncryptionKey.PublicKey],
             ConfidentialEnvelope.AssociatedData(node.Runtime.Setup.ChainId, "evidence", "record"));
-        var recipients = string.Join(",", section.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
-        var submitted = await runner.Run("bank-a/clerk", "evidence", "record",
-            $"{{\"hash\":\"{NodeFixture.HashOf(1)}\",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(section.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(section.Ciphertext)}\"}}}}");
+        var submitted = await runner.Run("bank-a/clerk", "evidence", "record", $"{{\"hash\":\"{NodeFixture.HashOf(1)}\",\"confidential\":{section.ToJson()}}}");
         var id = submitted.GetProperty("id").GetString();
 
         var clerk = await node.SignIn(consortium.User("bank-a/clerk").Key);
@@ -171,9 +169,7 @@ public sealed class MemberApiTests
             var section = ConfidentialSections.Seal("intl", Encoding.UTF8.GetBytes($"secret {i}"),
                 [consortium.Organisation("bank-a").EncryptionKey.PublicKey, consortium.Organisation("regulator").EncryptionKey.PublicKey],
                 ConfidentialEnvelope.AssociatedData(node.Runtime.Setup.ChainId, "evidence", "record"));
-            var recipients = string.Join(",", section.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
-            var body = await runner.Run("bank-a/clerk", "evidence", "record",
-                $"{{\"hash\":\"{NodeFixture.HashOf(10 + i)}\",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(section.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(section.Ciphertext)}\"}}}}");
+            var body = await runner.Run("bank-a/clerk", "evidence", "record", $"{{\"hash\":\"{NodeFixture.HashOf(10 + i)}\",\"confidential\":{section.ToJson()}}}");
             ids.Add(body.GetProperty("id").GetString()!);
         }
         var plain = await runner.Run("regulator/admin", "evidence", "record", $"{{\"hash\":\"{NodeFixture.HashOf(20)}\"}}");

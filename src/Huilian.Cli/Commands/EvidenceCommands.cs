@@ -44,17 +44,7 @@ internal static class EvidenceCommands
         }
         var sealedSection = ConfidentialSections.Seal(chain.Suite, System.Text.Encoding.UTF8.GetBytes(text), recipients,
             Execution.Host.ConfidentialEnvelope.AssociatedData(chain.ChainId, "evidence", "record"));
-        var list = new System.Text.Json.Nodes.JsonArray();
-        foreach (var (keyId, wrappedKey) in sealedSection.Recipients)
-        {
-            list.Add(new System.Text.Json.Nodes.JsonObject { ["keyId"] = keyId.ToString(), ["wrappedKey"] = Convert.ToBase64String(wrappedKey) });
-        }
-        return new System.Text.Json.Nodes.JsonObject
-        {
-            ["recipients"] = list,
-            ["nonce"] = Convert.ToBase64String(sealedSection.Nonce),
-            ["ciphertext"] = Convert.ToBase64String(sealedSection.Ciphertext),
-        };
+        return System.Text.Json.Nodes.JsonNode.Parse(sealedSection.ToJson())!.AsObject();
     }
 
     private static Command Put()

@@ -32,3 +32,15 @@ public interface ICertificateVerifier
     /// <summary>Whether the certificate's signature verifies under <paramref name="issuerPublicKey"/> (SEC1 uncompressed).</summary>
     bool IsSignedBy(ReadOnlySpan<byte> der, ReadOnlySpan<byte> issuerPublicKey);
 }
+
+/// <summary>
+/// What a user signs to sign in to a node's API: "huilian/auth/v1" ‖ 00 ‖ chain id ‖ 00 ‖ the node's challenge. The
+/// domain keeps it from ever being a transaction, vote or header signature.
+/// </summary>
+public static class SignIn
+{
+    public const string Domain = "huilian/auth/v1";
+
+    public static byte[] Message(string chainId, string challenge) =>
+        System.Text.Encoding.ASCII.GetBytes(Domain + "\0" + chainId + "\0" + challenge);
+}

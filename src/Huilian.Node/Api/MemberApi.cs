@@ -51,7 +51,7 @@ public static class MemberApi
         var challenge = node.Sessions.NewChallenge();
         return challenge is null
             ? Problems.For(AdmissionResult.BusyCode, "Too many sign-ins are in progress; retry shortly.")
-            : Results.Json(new { challenge = challenge.Value.Challenge, expiresAt = challenge.Value.ExpiresAt, signs = "huilian/auth/v1\\0<chainId>\\0<challenge>" });
+            : Results.Json(new { challenge = challenge.Value.Challenge, expiresAt = challenge.Value.ExpiresAt, signs = Core.Crypto.SignIn.Domain + "\\0<chainId>\\0<challenge>" });
     }
 
     public sealed record TokenRequest(string? PublicKey, string? Challenge, string? Signature);
@@ -285,47 +285,24 @@ public static class MemberApi
         {
             return Problems.For("RequestMalformed", "A transaction id is 64 hexadecimal characters.");
         }
-        var record = node.Chain.GetTransaction(id);
-        if (record is null)
+        var opened = OpenFor(node, caller!, id);
+        // Logged and flushed before any data leaves the node; refused attempts are logged too.
+        var entry = node.AccessLog.Append(DateTimeOffset.UtcNow, caller!.User.Id, caller.Organisation.Id, "confidential.read", id.ToString(), purpose, opened.Outcome);
+        var readers = string.Join(", ", opened.Recipients);
+        switch (opened.Outcome)
         {
-            return Problems.For("TransactionNotFound", $"No committed transaction has id {id}.");
+            case Outcomes.NotFound:
+                return Problems.For("TransactionNotFound", $"No committed transaction has id {id}.");
+            case Outcomes.NoSection:
+                return Problems.For("NoConfidentialSection", "This transaction has no confidential section.", 404);
+            case Outcomes.NotRecipient:
+                return Forbidden($"Organisation '{caller.Organisation.Id}' is not a recipient of this section; it is readable by {readers}.");
+            case Outcomes.NotHosted:
+                return Problems.For("KeyNotHostedHere", $"This node does not hold the data key of '{caller.Organisation.Id}'; read through your organisation's node.", 409);
+            case Outcomes.Unreadable:
+                return Problems.For("ConfidentialUnreadable", "The section's key or ciphertext does not open with this organisation's key (it was sealed wrongly).", 422);
         }
-        var transaction = Transaction.Decode(record.Transaction, node.Setup.Hash);
-        ConfidentialEnvelope? envelope;
-        try
-        {
-            envelope = ConfidentialEnvelope.ReadOptional(PayloadReader.Parse(transaction.Payload), decode: true);
-        }
-        catch (ActionRefusedException)
-        {
-            envelope = null;
-        }
-        if (envelope is null)
-        {
-            return Problems.For("NoConfidentialSection", "This transaction has no confidential section.", 404);
-        }
-        var state = node.Chain.State;
-        var recipients = envelope.Recipients.Select(r => (r.KeyId, Organisation: MembershipState.ReadEncryptionKeyOwner(state, r.KeyId))).ToArray();
-        var mine = recipients.FirstOrDefault(r => r.Organisation == caller!.Organisation.Id);
-        if (mine.Organisation is null)
-        {
-            node.AccessLog.Append(DateTimeOffset.UtcNow, caller!.User.Id, caller.Organisation.Id, "confidential.read", id.ToString(), purpose, "refused: not a recipient");
-            return Forbidden($"Organisation '{caller.Organisation.Id}' is not a recipient of this section; it is readable by {string.Join(", ", recipients.Select(r => r.Organisation ?? "?"))}.");
-        }
-        if (!node.HostedKeys.TryGetValue(caller!.Organisation.Id, out var key))
-        {
-            return Problems.For("KeyNotHostedHere", $"This node does not hold the data key of '{caller.Organisation.Id}'; read through your organisation's node.", 409);
-        }
-        var associatedData = ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action);
-        var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey!)).ToArray(),
-            envelope.Nonce!, envelope.Ciphertext!, associatedData);
-        if (plaintext is null)
-        {
-            node.AccessLog.Append(DateTimeOffset.UtcNow, caller.User.Id, caller.Organisation.Id, "confidential.read", id.ToString(), purpose, "failed: does not decrypt");
-            return Problems.For("ConfidentialUnreadable", "The section's key or ciphertext does not open with this organisation's key (it was sealed wrongly).", 422);
-        }
-        // Logged and flushed before the data leaves the node.
-        var entry = node.AccessLog.Append(DateTimeOffset.UtcNow, caller.User.Id, caller.Organisation.Id, "confidential.read", id.ToString(), purpose, "read");
+        var plaintext = opened.Plaintext!;
         string? text = null;
         try
         {
@@ -337,9 +314,9 @@ public static class MemberApi
         return Results.Json(new
         {
             transactionId = id.ToString(),
-            height = record.Height,
-            action = transaction.Module + "." + transaction.Action,
-            recipients = recipients.Select(r => r.Organisation),
+            height = opened.Height,
+            action = opened.Action,
+            recipients = opened.Recipients,
             text,
             base64 = text is null ? Convert.ToBase64String(plaintext) : null,
             accessLogSequence = entry.Sequence,
@@ -348,15 +325,30 @@ public static class MemberApi
 
     public sealed record PageRequest(IReadOnlyList<string>? Ids, string? Purpose);
 
-    /// <summary>One transaction's section for the caller: the plaintext, or why not (an outcome for the access log).</summary>
-    private static (byte[]? Plaintext, string Outcome, string[] Recipients, ulong Height) OpenFor(NodeRuntime node, Caller caller, Hash32 id)
+    /// <summary>The outcomes of opening a section, as the access log records them.</summary>
+    private static class Outcomes
+    {
+        public const string Read = "read";
+        public const string NotFound = "not found";
+        public const string NoSection = "no confidential section";
+        public const string NotRecipient = "refused: not a recipient";
+        public const string NotHosted = "refused: key not hosted here";
+        public const string Unreadable = "failed: does not decrypt";
+    }
+
+    /// <summary>One transaction's section as opened for a caller: the plaintext, or why not (<see cref="Outcomes"/>).</summary>
+    private sealed record Opened(byte[]? Plaintext, string Outcome, string[] Recipients, ulong Height, string? Action);
+
+    /// <summary>Opens one transaction's section for the caller, if its organisation is a recipient served by this node.</summary>
+    private static Opened OpenFor(NodeRuntime node, Caller caller, Hash32 id)
     {
         var record = node.Chain.GetTransaction(id);
         if (record is null)
         {
-            return (null, "not found", [], 0);
+            return new Opened(null, Outcomes.NotFound, [], 0, null);
         }
         var transaction = Transaction.Decode(record.Transaction, node.Setup.Hash);
+        var action = transaction.Module + "." + transaction.Action;
         ConfidentialEnvelope? envelope;
         try
         {
@@ -368,21 +360,21 @@ public static class MemberApi
         }
         if (envelope is null)
         {
-            return (null, "no confidential section", [], record.Height);
+            return new Opened(null, Outcomes.NoSection, [], record.Height, action);
         }
         var state = node.Chain.State;
         var recipients = envelope.Recipients.Select(r => MembershipState.ReadEncryptionKeyOwner(state, r.KeyId) ?? "?").ToArray();
         if (!recipients.Contains(caller.Organisation.Id))
         {
-            return (null, "refused: not a recipient", recipients, record.Height);
+            return new Opened(null, Outcomes.NotRecipient, recipients, record.Height, action);
         }
         if (!node.HostedKeys.TryGetValue(caller.Organisation.Id, out var key))
         {
-            return (null, "refused: key not hosted here", recipients, record.Height);
+            return new Opened(null, Outcomes.NotHosted, recipients, record.Height, action);
         }
         var plaintext = ConfidentialSections.Open(node.Setup.Suite.Name, key, envelope.Recipients.Select(r => (r.KeyId, r.WrappedKey!)).ToArray(),
             envelope.Nonce!, envelope.Ciphertext!, ConfidentialEnvelope.AssociatedData(node.Setup.ChainId, transaction.Module, transaction.Action));
-        return (plaintext, plaintext is null ? "failed: does not decrypt" : "read", recipients, record.Height);
+        return new Opened(plaintext, plaintext is null ? Outcomes.Unreadable : Outcomes.Read, recipients, record.Height, action);
     }
 
     private static async Task<IResult> ConfidentialPage(HttpContext http, NodeRuntime node)

@@ -34,7 +34,7 @@ public sealed class SessionStore
     }
 
     /// <summary>The bytes a user signs to answer <paramref name="challenge"/> on chain <paramref name="chainId"/>.</summary>
-    public static byte[] SignedMessage(string chainId, string challenge) => Encoding.ASCII.GetBytes("huilian/auth/v1\0" + chainId + "\0" + challenge);
+    public static byte[] SignedMessage(string chainId, string challenge) => Core.Crypto.SignIn.Message(chainId, challenge);
 
     public (string Challenge, DateTimeOffset ExpiresAt)? NewChallenge()
     {

@@ -32,9 +32,7 @@ public sealed class ConfidentialTests
 
     private static byte[] EncryptionKey(TestChain chain, string organisation) => chain.Organisation(organisation).EncryptionKey.PublicKey;
 
-    private static string Section(SealedSection section) =>
-        "{\"recipients\":[" + string.Join(",", section.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}")) + "]," +
-        $"\"nonce\":\"{Convert.ToBase64String(section.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(section.Ciphertext)}\"}}";
+    private static string Section(SealedSection section) => section.ToJson();
 
     private static string Payload(Hash32 hash, SealedSection section) =>
         $"{{\"hash\":\"{hash}\",\"owner\":\"acme\",\"type\":\"invoice\",\"label\":\"public label\",\"confidential\":{Section(section)}}}";

@@ -63,8 +63,7 @@ public sealed class MembershipGuardsTests
             _chain.Consortium.Organisation("bank-b").EncryptionKey.PublicKey,
             _chain.Consortium.Organisation("regulator").EncryptionKey.PublicKey,
         ], ConfidentialEnvelope.AssociatedData(TestChain.ChainId, "evidence", "record"));
-        var recipients = string.Join(",", section.Recipients.Select(r => $"{{\"keyId\":\"{r.KeyId}\",\"wrappedKey\":\"{Convert.ToBase64String(r.WrappedKey)}\"}}"));
-        var payload = $"{{\"hash\":\"{Hash32.Parse(new string('5', 64))}\",\"confidential\":{{\"recipients\":[{recipients}],\"nonce\":\"{Convert.ToBase64String(section.Nonce)}\",\"ciphertext\":\"{Convert.ToBase64String(section.Ciphertext)}\"}}}}";
+        var payload = $"{{\"hash\":\"{Hash32.Parse(new string('5', 64))}\",\"confidential\":{section.ToJson()}}}";
         var receipt = _chain.Run(_chain.Next("regulator/admin", "evidence", "record", payload));
         Assert.Equal(ConfidentialEnvelope.SuspendedRecipient, receipt.Code);
         Assert.Contains("bank-b", receipt.Message);
