@@ -42,11 +42,13 @@ public sealed class Chain : IDisposable
     private readonly List<(ulong Height, DuplicateVoteEvidence Evidence)> _misbehavior = [];
     private volatile ChainHead _head;
     private volatile StateSnapshot _state;
+    private volatile ValidatorHistory _validators;
     private long _writesSinceSnapshot;
     private Task _snapshotTask = Task.CompletedTask;
 
-    private Chain(ChainSetup setup, ChainStore store, SnapshotStore snapshots, ChainOptions options, ChainHead head, StateSnapshot state)
+    private Chain(ChainSetup setup, ChainStore store, SnapshotStore snapshots, ChainOptions options, ChainHead head, StateSnapshot state, ValidatorHistory validators)
     {
+        _validators = validators;
         Setup = setup;
         _store = store;
         _snapshots = snapshots;
@@ -63,6 +65,15 @@ public sealed class Chain : IDisposable
     public StateSnapshot State => _state;
 
     public ChainStore Store => _store;
+
+    /// <summary>Every validator set of the chain so far, with the height each governs from.</summary>
+    public ValidatorHistory Validators => _validators;
+
+    /// <summary>The validator set that decides <paramref name="height"/> (ADR 0012).</summary>
+    public ValidatorSet ValidatorsAt(ulong height) => _validators.At(height);
+
+    /// <summary>The set deciding the next block, the one after the head.</summary>
+    public ValidatorSet NextValidators => _validators.At(_head.Height + 1);
 
     public event Action<CommittedBlock>? Committed;
 
@@ -81,7 +92,7 @@ public sealed class Chain : IDisposable
             var snapshots = new SnapshotStore(Path.Combine(dataDirectory, "snapshots"));
             var checker = new ChainChecker(setup, store, snapshots, progress);
             var result = checker.CheckAndRecover();
-            var chain = new Chain(setup, store, snapshots, options, result.Head, result.State);
+            var chain = new Chain(setup, store, snapshots, options, result.Head, result.State, result.Validators);
             foreach (var (id, sequence) in result.TransactionIndex)
             {
                 chain._transactionIndex[id] = sequence;
@@ -202,7 +213,7 @@ public sealed class Chain : IDisposable
     /// <summary>Null when <paramref name="evidence"/> may be recorded by the block at <paramref name="height"/>.</summary>
     public Refusal? CheckEvidence(DuplicateVoteEvidence evidence, ulong height)
     {
-        if (!evidence.IsValid(Setup.ChainId, Setup.Validators, Setup.Suite.Signatures))
+        if (!evidence.IsValid(Setup.ChainId, ValidatorsAt(evidence.First.Height), Setup.Suite.Signatures))
         {
             return new Refusal("EvidenceInvalid", "The two votes do not conflict, or a signature does not verify.");
         }
@@ -223,7 +234,8 @@ public sealed class Chain : IDisposable
         {
             return new Refusal("BlockTimeNotIncreasing", "The block's time is not after its parent's.");
         }
-        if (Setup.Validators.IndexOf(header.Proposer) < 0 || header.ValidatorSetHash != Setup.Validators.Hash)
+        var validators = ValidatorsAt(header.Height);
+        if (validators.IndexOf(header.Proposer) < 0 || header.ValidatorSetHash != validators.Hash)
         {
             return new Refusal("BlockProposerUnknown", "The block's proposer or validator set is not this chain's.");
         }
@@ -250,7 +262,7 @@ public sealed class Chain : IDisposable
             ReceiptRoot(receipts),
             EvidenceList.Root(Setup.Hash, evidence),
             proposer,
-            Setup.Validators.Hash);
+            ValidatorsAt(execution.Block.Height).Hash);
         return new BlockProposal(header, header.ComputeHash(Setup.Hash), transactions, receipts, writes, state, evidence);
     }
 
@@ -287,7 +299,7 @@ public sealed class Chain : IDisposable
             {
                 throw new InvalidOperationException($"Block {proposal.Height} does not extend the head at {head.Height}.");
             }
-            var error = Setup.Validators.VerifyCommit(Setup.ChainId, proposal.Height, proposal.Hash, commit, Setup.Suite.Signatures);
+            var error = ValidatorsAt(proposal.Height).VerifyCommit(Setup.ChainId, proposal.Height, proposal.Hash, commit, Setup.Suite.Signatures);
             if (error is not null)
             {
                 throw new InvalidOperationException($"Refusing to commit block {proposal.Height}: {error.Message}");
@@ -302,7 +314,15 @@ public sealed class Chain : IDisposable
             }
             var block = new BlockRecord(proposal.Height, proposal.Hash, proposal.Header.Encode(), commit.Encode(),
                 WriteSetEncoding.Encode(proposal.Writes), firstSequence, records.Length, EvidenceList.Encode(proposal.Evidence));
-            _store.Append(new BlockWrite(block, records));
+            // A block whose execution changed the validator set hands consensus a new set from the next height.
+            var nextValidators = ValidatorHistory.ChangedSet(proposal.Writes);
+            var history = nextValidators is null ? null
+                : _validators.With(proposal.Height + 1, ValidatorSet.DecodeState(nextValidators, Setup.Hash));
+            _store.Append(new BlockWrite(block, records, nextValidators));
+            if (history is not null)
+            {
+                _validators = history;
+            }
 
             for (var i = 0; i < records.Length; i++)
             {

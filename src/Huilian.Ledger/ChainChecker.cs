@@ -28,7 +28,8 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         List<(Hash32 Id, long Sequence)> TransactionIndex,
         List<(Hash32 Hash, ulong Height)> BlockIndex,
         long WritesSinceSnapshot,
-        List<(ulong Height, DuplicateVoteEvidence Evidence)> Misbehavior);
+        List<(ulong Height, DuplicateVoteEvidence Evidence)> Misbehavior,
+        ValidatorHistory Validators);
 
     public Result CheckAndRecover()
     {
@@ -52,6 +53,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
             var blockIndex = new List<(Hash32, ulong)>();
             var misbehavior = new List<(ulong, DuplicateVoteEvidence)>();
             var reportEvery = Math.Max(1UL, targetHeight / 200);
+            var (validators, changes) = ReadValidatorHistory(targetHeight);
 
             foreach (var (block, records) in ReadAhead(targetHeight))
             {
@@ -62,13 +64,14 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                     throw Broken(currentHeight, "BlockMissing", $"block {currentHeight} is missing (found {block.Height} next).");
                 }
                 var header = DecodeHeader(block);
-                CheckHeader(block, header, previousHash, previousTime);
+                var set = validators.At(block.Height);
+                CheckHeader(block, header, previousHash, previousTime, set);
                 if (block.FirstTransaction != transactionCount + 1 || block.TransactionCount != (int)header.TransactionCount)
                 {
                     throw Broken(block.Height, "TransactionCountMismatch", "the block's transaction range does not follow the previous block's.");
                 }
                 CheckTransactions(block, header, records, transactionIndex);
-                CheckCommit(block);
+                CheckCommit(block, set);
                 foreach (var item in CheckEvidence(block, header))
                 {
                     misbehavior.Add((block.Height, item));
@@ -80,6 +83,18 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                     var loaded = snapshotLoad!.GetAwaiter().GetResult();
                     // A damaged or foreign snapshot is only a lost shortcut: rebuild from genesis instead.
                     state = loaded is not null && loaded.Root == header.StateRoot ? loaded : RebuildFromWriteSets(block.Height);
+                    CheckSnapshotValidators(block.Height, state, validators);
+                    if (changes.TryGetValue(block.Height + 1, out var change))
+                    {
+                        CheckValidatorChange(block, DecodeWrites(block), change);
+                    }
+                }
+                else if (block.Height < snapshotHeight)
+                {
+                    if (changes.TryGetValue(block.Height + 1, out var change))
+                    {
+                        CheckValidatorChange(block, DecodeWrites(block), change);
+                    }
                 }
                 else if (block.Height > snapshotHeight)
                 {
@@ -92,6 +107,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                         throw Broken(block.Height, "StateRootMismatch", $"the stored write set gives state root {state.Root.ToShortString()}, but the header commits to {header.StateRoot.ToShortString()}.");
                     }
                     writesSinceSnapshot += writes.Length;
+                    CheckValidatorChange(block, writes, changes.GetValueOrDefault(block.Height + 1));
                 }
 
                 blockIndex.Add((block.Hash, block.Height));
@@ -114,7 +130,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                 throw Broken(targetHeight, "TransactionCountMismatch", "the store holds transactions that no block accounts for.");
             }
             var head = new ChainHead(lastHeader, previousHash, targetHeight, previousTime, transactionCount);
-            return new Result(head, state ?? GenesisState(), transactionIndex, blockIndex, writesSinceSnapshot, misbehavior);
+            return new Result(head, state ?? GenesisState(), transactionIndex, blockIndex, writesSinceSnapshot, misbehavior, validators);
         }
         catch (SqliteException exception)
         {
@@ -203,7 +219,55 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         }
     }
 
-    private void CheckHeader(BlockRecord block, BlockHeader header, in Hash32 previousHash, long previousTime)
+    /// <summary>
+    /// The validator-set history as stored beside the blocks (ADR 0012): each set decodes and follows the last.
+    /// Each row is checked against the write set of the block that made the change as the scan reaches it.
+    /// </summary>
+    private (ValidatorHistory History, Dictionary<ulong, byte[]> Changes) ReadValidatorHistory(ulong targetHeight)
+    {
+        var history = ValidatorHistory.Genesis(setup.GenesisValidators);
+        var changes = new Dictionary<ulong, byte[]>();
+        foreach (var (fromHeight, encoded) in store.ReadValidatorSets())
+        {
+            var madeAt = fromHeight - 1;
+            if (fromHeight < 2 || madeAt > targetHeight)
+            {
+                throw Broken(Math.Max(1, Math.Min(madeAt, targetHeight)), "ValidatorSetHistoryDamaged", $"a validator set is stored from height {fromHeight}, which no stored block made.");
+            }
+            var set = ValidatorHistory.TryDecode(encoded, setup.Hash)
+                ?? throw Broken(madeAt, "ValidatorSetHistoryDamaged", $"the validator set stored from height {fromHeight} cannot be decoded.");
+            history = history.With(fromHeight, set);
+            changes[fromHeight] = encoded;
+        }
+        return (history, changes);
+    }
+
+    /// <summary>The stored history must hold exactly the set the block's execution wrote, if it wrote one.</summary>
+    private static void CheckValidatorChange(BlockRecord block, StateWrite[] writes, byte[]? stored)
+    {
+        var written = ValidatorHistory.ChangedSet(writes);
+        if (written is null && stored is null)
+        {
+            return;
+        }
+        if (written is null || stored is null || !written.AsSpan().SequenceEqual(stored))
+        {
+            throw Broken(block.Height, "ValidatorSetHistoryDamaged",
+                "the validator set stored for the next height differs from the one the block's write set installs.");
+        }
+    }
+
+    /// <summary>A snapshot's validator set (when its state holds one) must be the history's set for the height after it.</summary>
+    private void CheckSnapshotValidators(ulong height, StateSnapshot state, ValidatorHistory history)
+    {
+        if (state.Get(ValidatorSet.StateKey.ToArray()) is { } encoded
+            && !encoded.AsSpan().SequenceEqual(history.At(height + 1).EncodeState()))
+        {
+            throw Broken(height, "ValidatorSetHistoryDamaged", "the state's validator set differs from the stored history's set for the next height.");
+        }
+    }
+
+    private void CheckHeader(BlockRecord block, BlockHeader header, in Hash32 previousHash, long previousTime, ValidatorSet validators)
     {
         if (header.ComputeHash(setup.Hash) != block.Hash)
         {
@@ -221,7 +285,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         {
             throw Broken(block.Height, "BlockTimeNotIncreasing", "the block's time is not after its parent's.");
         }
-        if (header.ValidatorSetHash != setup.Validators.Hash || setup.Validators.IndexOf(header.Proposer) < 0)
+        if (header.ValidatorSetHash != validators.Hash || validators.IndexOf(header.Proposer) < 0)
         {
             throw Broken(block.Height, "ValidatorSetMismatch", "the header names a proposer or validator set this chain does not have.");
         }
@@ -311,7 +375,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
 
     private DuplicateVoteEvidence[] CheckEvidence(BlockRecord block, BlockHeader header) => CheckEvidence(block, header, setup.Hash);
 
-    private void CheckCommit(BlockRecord block)
+    private void CheckCommit(BlockRecord block, ValidatorSet validators)
     {
         CommitCertificate commit;
         try
@@ -322,7 +386,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
         {
             throw Broken(block.Height, "CommitUnreadable", $"the commit certificate cannot be decoded ({exception.Message}).");
         }
-        var error = setup.Validators.VerifyCommit(setup.ChainId, block.Height, block.Hash, commit, setup.Suite.Signatures);
+        var error = validators.VerifyCommit(setup.ChainId, block.Height, block.Hash, commit, setup.Suite.Signatures);
         if (error is not null)
         {
             throw Broken(block.Height, error.Code, $"the commit certificate does not verify: {error.Message}");

@@ -25,6 +25,7 @@ public static class ChainReplay
         var height = store.ReadHeight();
         long transactions = 0;
         var reportEvery = Math.Max(1UL, height / 200);
+        var validators = ValidatorHistory.Genesis(setup.GenesisValidators);
         foreach (var block in store.ReadBlocks(1, height))
         {
             var header = BlockHeader.Decode(block.Header);
@@ -32,7 +33,7 @@ public static class ChainReplay
             var execution = setup.Engine.BeginBlock(new BlockContext(setup.ChainId, header.Height, header.TimeMs, header.Proposer), state);
             foreach (var item in EvidenceList.Decode(block.Evidence))
             {
-                if (!item.IsValid(setup.ChainId, setup.Validators, setup.Suite.Signatures) || execution.ApplyEvidence(item) is not null)
+                if (!item.IsValid(setup.ChainId, validators.At(item.First.Height), setup.Suite.Signatures) || execution.ApplyEvidence(item) is not null)
                 {
                     throw new ChainCorruptionException(block.Height, "EvidenceInvalid", "the block records evidence that does not hold on replay.");
                 }
@@ -63,6 +64,10 @@ public static class ChainReplay
             if (!WriteSetEncoding.Encode(writes).AsSpan().SequenceEqual(block.Writes))
             {
                 throw new ChainCorruptionException(block.Height, "ReplayWriteSetMismatch", "replaying the block writes other state than the stored write set.");
+            }
+            if (ValidatorHistory.ChangedSet(writes) is { } changed)
+            {
+                validators = validators.With(block.Height + 1, ValidatorSet.DecodeState(changed, setup.Hash));
             }
             var next = state.ToBuilder(block.Height);
             next.Apply(writes);

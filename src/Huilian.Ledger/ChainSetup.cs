@@ -19,7 +19,7 @@ public sealed class ChainSetup
         Genesis = genesis;
         Suite = CryptoSuites.Get(genesis.Suite);
         GenesisHash = genesis.ComputeHash(Suite.Hash);
-        Validators = genesis.CreateValidatorSet(Suite.Hash);
+        GenesisValidators = genesis.CreateValidatorSet(Suite.Hash);
         Engine = new ExecutionEngine(genesis.ChainId, Suite, genesis.Parameters, policy ?? new MembershipPolicy(),
             modules ?? DefaultModules());
     }
@@ -32,7 +32,8 @@ public sealed class ChainSetup
 
     public Hash32 GenesisHash { get; }
 
-    public ValidatorSet Validators { get; }
+    /// <summary>The validators genesis names: they decide height 1. Governance may change the set later; ask <see cref="Chain.ValidatorsAt"/>.</summary>
+    public ValidatorSet GenesisValidators { get; }
 
     public ExecutionEngine Engine { get; }
 

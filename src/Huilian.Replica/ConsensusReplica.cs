@@ -25,7 +25,6 @@ public sealed class ConsensusReplica
     private readonly SignGuard? _guard;
     private readonly IReplicaEnvironment _env;
     private readonly TendermintMachine _machine;
-    private readonly int _selfIndex;
     private readonly Dictionary<Hash32, BlockProposal> _blocks = [];
     private readonly Dictionary<(uint Round, Hash32 Hash), ProposalMessage> _proposalMessages = [];
     private readonly HashSet<(VoteType, uint Round, uint Validator, Hash32 Hash)> _seenVotes = [];
@@ -46,17 +45,25 @@ public sealed class ConsensusReplica
         _mempool = mempool;
         _guard = guard;
         _env = environment;
-        _selfIndex = guard is null ? -1 : chain.Setup.Validators.IndexOf(guard.PublicKey);
-        if (guard is not null && _selfIndex < 0)
-        {
-            throw new ArgumentException("The signing key is not one of the chain's validators.");
-        }
-        _machine = new TendermintMachine(chain.Setup.Validators, _selfIndex, options.Timeouts);
+        // A key that is not (or no longer, or not yet) in the set makes an observer until a governance decision
+        // adds it (ADR 0012): the set is looked up again at every height.
+        var validators = chain.NextValidators;
+        _machine = new TendermintMachine(validators, SelfIndexIn(validators), options.Timeouts);
     }
 
     public TendermintMachine Machine => _machine;
 
-    public int ValidatorIndex => _selfIndex;
+    /// <summary>This node's index in the current height's validator set, or −1 when it does not vote at this height.</summary>
+    public int ValidatorIndex => _machine.SelfIndex;
+
+    private int SelfIndexIn(ValidatorSet validators) => _guard is null ? -1 : validators.IndexOf(_guard.PublicKey);
+
+    /// <summary>Starts <paramref name="height"/> in the machine with that height's validator set.</summary>
+    private StartHeightInput StartHeight(ulong height, RestoredState? restore = null)
+    {
+        var validators = _chain.ValidatorsAt(height);
+        return new StartHeightInput(height, restore, validators, SelfIndexIn(validators));
+    }
 
     public IReadOnlyDictionary<string, StatusMessage> PeerStatus => _peerStatus;
 
@@ -69,7 +76,7 @@ public sealed class ConsensusReplica
     public ReplicaSnapshot Snapshot()
     {
         var round = _machine.Round;
-        var validators = _chain.Setup.Validators.Validators;
+        var validators = _machine.Validators.Validators;
         var prevotes = _machine.Votes(round, VoteType.Prevote);
         var precommits = _machine.Votes(round, VoteType.Precommit);
         var votes = new ValidatorVotes[validators.Count];
@@ -84,7 +91,7 @@ public sealed class ConsensusReplica
             .ToArray();
         return new ReplicaSnapshot(_chain.Head.Height, _machine.Height, round, ReplicaSnapshot.StepName(_machine.Step),
             _machine.LockedRound, _machine.ValidRound, _machine.Proposer(_machine.Height, round), _machine.ProposalAt(round) is not null,
-            _selfIndex, votes, peers, _evidencePool.Count, _syncRequest is not null);
+            ValidatorIndex, votes, peers, _evidencePool.Count, _syncRequest is not null);
     }
 
     private string ChainId => _chain.Setup.ChainId;
@@ -96,10 +103,10 @@ public sealed class ConsensusReplica
             return;
         }
         _started = true;
-        _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: starting consensus at height {_chain.Head.Height + 1} as {(_selfIndex >= 0 ? $"validator {_selfIndex}" : "observer")}.");
+        _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: starting consensus at height {_chain.Head.Height + 1} as {(ValidatorIndex >= 0 ? $"validator {ValidatorIndex}" : "observer")}.");
         if (!Resume())
         {
-            Feed(new StartHeightInput(_chain.Head.Height + 1));
+            Feed(StartHeight(_chain.Head.Height + 1));
         }
         _env.Schedule(_options.GossipIntervalMs, new GossipTimer());
         BroadcastStatus();
@@ -118,6 +125,7 @@ public sealed class ConsensusReplica
             return false;
         }
         var context = last.Context;
+        var validators = _chain.ValidatorsAt(last.Height);
         Resumed = true;
         // The block it is locked on, and the prevotes that justified the lock, first: with them the machine, once
         // started, can re-propose the block with its proof of lock, and peers that lost theirs can accept it.
@@ -129,7 +137,7 @@ public sealed class ConsensusReplica
             {
                 var record = LockedBlockRecord.Decode(bytes);
                 if (WireMessage.Decode(record.Proposal) is ProposalMessage message && message.Proposal.Height == last.Height
-                    && message.Proposal.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures)
+                    && message.Proposal.VerifySignature(ChainId, validators, _chain.Setup.Suite.Signatures)
                     && ValidateProposedBlock(_options.NodeName, message, out var block) && block is not null)
                 {
                     stored = message;
@@ -139,8 +147,8 @@ public sealed class ConsensusReplica
                     foreach (var encoded in record.Votes)
                     {
                         if (WireMessage.Decode(encoded) is VoteMessage { Vote: var vote } && vote.Height == last.Height
-                            && vote.ValidatorIndex < _chain.Setup.Validators.Count
-                            && vote.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+                            && vote.ValidatorIndex < validators.Count
+                            && vote.VerifySignature(ChainId, validators, _chain.Setup.Suite.Signatures))
                         {
                             proofOfLock.Add(vote);
                         }
@@ -157,7 +165,7 @@ public sealed class ConsensusReplica
         var round = last.Round;
         _env.Log(ReplicaLogLevel.Information, $"{_options.NodeName}: resuming height {last.Height} in round {round} "
             + $"(locked round {context.LockedRound}, valid round {context.ValidRound}).");
-        Feed(new StartHeightInput(last.Height, new RestoredState(round, context.LockedRound, context.LockedValue, context.ValidRound, context.ValidValue)));
+        Feed(StartHeight(last.Height, new RestoredState(round, context.LockedRound, context.LockedValue, context.ValidRound, context.ValidValue)));
         foreach (var vote in proofOfLock)
         {
             if (_seenVotes.Add((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash)))
@@ -346,13 +354,13 @@ public sealed class ConsensusReplica
 
     private void SendOwnVotes(string peer, uint round)
     {
-        if (_selfIndex < 0)
+        if (ValidatorIndex < 0)
         {
             return;
         }
         foreach (var type in new[] { VoteType.Prevote, VoteType.Precommit })
         {
-            if (_machine.Votes(round, type)?.Of((uint)_selfIndex) is { } vote)
+            if (_machine.Votes(round, type)?.Of((uint)ValidatorIndex) is { } vote)
             {
                 _env.Send(peer, new VoteMessage(vote));
             }
@@ -362,7 +370,7 @@ public sealed class ConsensusReplica
     private void BroadcastStatus()
     {
         var round = _machine.Round;
-        var validators = _chain.Setup.Validators.Count;
+        var validators = _machine.Validators.Count;
         var prevotes = _machine.Votes(round, VoteType.Prevote);
         var precommits = _machine.Votes(round, VoteType.Precommit);
         _env.Broadcast(new StatusMessage(
@@ -387,7 +395,7 @@ public sealed class ConsensusReplica
         {
             return;
         }
-        if (!proposal.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        if (!proposal.VerifySignature(ChainId, _machine.Validators, _chain.Setup.Suite.Signatures))
         {
             _env.Penalize(peer, 50, $"proposal for height {proposal.Height} round {proposal.Round} has an invalid signature");
             return;
@@ -464,7 +472,7 @@ public sealed class ConsensusReplica
             Buffer(peer, new VoteMessage(vote));
             return;
         }
-        if (vote.Height < _machine.Height || vote.ValidatorIndex >= _chain.Setup.Validators.Count)
+        if (vote.Height < _machine.Height || vote.ValidatorIndex >= _machine.Validators.Count)
         {
             return;
         }
@@ -472,7 +480,7 @@ public sealed class ConsensusReplica
         {
             return; // Already verified and counted.
         }
-        if (!vote.VerifySignature(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        if (!vote.VerifySignature(ChainId, _machine.Validators, _chain.Setup.Suite.Signatures))
         {
             _seenVotes.Remove((vote.Type, vote.Round, vote.ValidatorIndex, vote.BlockHash));
             _env.Penalize(peer, 50, $"vote of validator {vote.ValidatorIndex} at height {vote.Height} has an invalid signature");
@@ -489,9 +497,14 @@ public sealed class ConsensusReplica
         {
             return;
         }
-        if (!canonical.IsValid(ChainId, _chain.Setup.Validators, _chain.Setup.Suite.Signatures))
+        if (!canonical.IsValid(ChainId, _chain.ValidatorsAt(canonical.First.Height), _chain.Setup.Suite.Signatures))
         {
-            _env.Penalize(peer, 50, "evidence whose votes do not conflict or whose signatures do not verify");
+            // The set of a height this node has not reached is not known yet (governance may have changed it): such
+            // evidence is dropped, not held against the peer; validators that have reached it will record it.
+            if (canonical.First.Height <= _chain.Head.Height + 1)
+            {
+                _env.Penalize(peer, 50, "evidence whose votes do not conflict or whose signatures do not verify");
+            }
             return;
         }
         // Evidence from heights this node has not reached yet is kept: whether a block may record it is decided
@@ -664,7 +677,7 @@ public sealed class ConsensusReplica
     /// <summary>A vote this validator signed, rebuilt from its sign state; null if the bytes do not match (never expected).</summary>
     private Vote? SignedVote(ulong height, uint round, SignedMessage signed)
     {
-        var vote = new Vote(signed.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit, height, round, signed.BlockHash, (uint)_selfIndex, signed.Signature);
+        var vote = new Vote(signed.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit, height, round, signed.BlockHash, (uint)ValidatorIndex, signed.Signature);
         return vote.SignBytes(ChainId).AsSpan().SequenceEqual(signed.SignBytes) ? vote : null;
     }
 
@@ -706,6 +719,8 @@ public sealed class ConsensusReplica
         {
             _evidencePool.Remove(_chain.Setup.Hash.Hash(evidence.Encode()));
         }
+        // Lines 51–54: the next height, with its validator set (which executing this block may have changed).
+        Feed(StartHeight(_chain.Head.Height + 1));
         AfterHeightChange();
     }
 
@@ -808,7 +823,7 @@ public sealed class ConsensusReplica
         }
         if (committedAny)
         {
-            Feed(new StartHeightInput(_chain.Head.Height + 1));
+            Feed(StartHeight(_chain.Head.Height + 1));
             AfterHeightChange();
             if (_peerStatus.TryGetValue(peer, out var status) && status.CommittedHeight > _chain.Head.Height)
             {
@@ -848,7 +863,7 @@ public sealed class ConsensusReplica
             return false;
         }
         var hash = header.ComputeHash(_chain.Setup.Hash);
-        if (_chain.Setup.Validators.VerifyCommit(ChainId, header.Height, hash, commit, _chain.Setup.Suite.Signatures) is { } error)
+        if (_chain.ValidatorsAt(header.Height).VerifyCommit(ChainId, header.Height, hash, commit, _chain.Setup.Suite.Signatures) is { } error)
         {
             _env.Penalize(peer, 100, $"synced block {header.Height} has an invalid commit certificate: {error.Message}");
             stop = true;

@@ -17,8 +17,11 @@ public sealed record BlockRecord(
 /// <summary>A committed transaction as stored, with its receipt and position.</summary>
 public sealed record TransactionRecord(long Sequence, ulong Height, int Index, Hash32 Id, byte[] Transaction, byte[] Receipt);
 
-/// <summary>Everything written when a block commits, in one SQLite transaction.</summary>
-public sealed record BlockWrite(BlockRecord Block, IReadOnlyList<TransactionRecord> Transactions);
+/// <summary>
+/// Everything written when a block commits, in one SQLite transaction. <paramref name="NextValidators"/> is the
+/// validator set (its state encoding) when executing the block changed it: it governs from the next height.
+/// </summary>
+public sealed record BlockWrite(BlockRecord Block, IReadOnlyList<TransactionRecord> Transactions, byte[]? NextValidators = null);
 
 /// <summary>
 /// The block log in SQLite (WAL, synchronous=FULL): blocks by height and transactions by a global sequence
@@ -88,6 +91,9 @@ public sealed class ChainStore : IDisposable
                     id BLOB NOT NULL,
                     tx BLOB NOT NULL,
                     receipt BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS validator_sets(
+                    from_height INTEGER PRIMARY KEY,
+                    validator_set BLOB NOT NULL);
                 """);
             var store = new ChainStore(connection, path);
             var schema = store.GetMeta("schema");
@@ -203,8 +209,35 @@ public sealed class ChainStore : IDisposable
                     command.ExecuteNonQuery();
                 }
             }
+            if (write.NextValidators is { } validators)
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO validator_sets(from_height, validator_set) VALUES($from, $set)";
+                command.Parameters.AddWithValue("$from", checked((long)write.Block.Height + 1));
+                command.Parameters.AddWithValue("$set", validators);
+                command.ExecuteNonQuery();
+            }
             transaction.Commit();
         }
+    }
+
+    /// <summary>
+    /// Every validator-set change, in height order: the height from which each set governs and its state encoding.
+    /// The genesis set is not stored here (it is in the genesis file).
+    /// </summary>
+    public List<(ulong FromHeight, byte[] Set)> ReadValidatorSets()
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT from_height, validator_set FROM validator_sets ORDER BY from_height";
+        using var reader = command.ExecuteReader();
+        var sets = new List<(ulong, byte[])>();
+        while (reader.Read())
+        {
+            sets.Add(((ulong)reader.GetInt64(0), (byte[])reader.GetValue(1)));
+        }
+        return sets;
     }
 
     public BlockRecord? ReadBlock(ulong height)
@@ -325,7 +358,7 @@ public sealed class ChainStore : IDisposable
             using var transaction = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "DELETE FROM txs WHERE height > $h; DELETE FROM blocks WHERE height > $h;";
+            command.CommandText = "DELETE FROM txs WHERE height > $h; DELETE FROM blocks WHERE height > $h; DELETE FROM validator_sets WHERE from_height > $h + 1;";
             command.Parameters.AddWithValue("$h", checked((long)height));
             command.ExecuteNonQuery();
             transaction.Commit();

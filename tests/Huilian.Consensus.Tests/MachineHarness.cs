@@ -56,6 +56,14 @@ internal sealed class MachineHarness
         return new Hash32(bytes);
     }
 
+    /// <summary>The validator sets governance installs: from each height on, the set given (machines find themselves by key).</summary>
+    public SortedDictionary<ulong, ValidatorSet> SetChanges { get; } = [];
+
+    /// <summary>When false, a machine that decides is left waiting, as a replica whose commit has not finished.</summary>
+    public bool AdvanceAfterDecide { get; set; } = true;
+
+    public static byte[] KeyOf(int machine) => Key(machine);
+
     private static byte[] Key(int i)
     {
         var key = new byte[65];
@@ -137,6 +145,19 @@ internal sealed class MachineHarness
                 break;
             case Decide decide:
                 Decisions.Add((from, decide));
+                // As the replica does once the block is committed: the next height, with its validator set.
+                if (!AdvanceAfterDecide)
+                {
+                    break;
+                }
+                if (SetChanges.TryGetValue(decide.Height + 1, out var set))
+                {
+                    Feed(from, new StartHeightInput(decide.Height + 1, null, set, set.IndexOf(Key(from))));
+                }
+                else
+                {
+                    Feed(from, new StartHeightInput(decide.Height + 1));
+                }
                 break;
             case ReportEquivocation report:
                 Equivocations.Add((from, report));

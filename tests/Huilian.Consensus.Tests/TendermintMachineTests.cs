@@ -269,4 +269,62 @@ public sealed class TendermintMachineTests
         Assert.Equal(1600, config.For(TimeoutKind.Propose, 3));
         Assert.Equal(5000, config.For(TimeoutKind.Propose, 1000));
     }
+
+    [Fact]
+    public void AfterDecidingAMachineWaitsForTheNextHeightToBeStarted()
+    {
+        var harness = new MachineHarness(4) { MaxHeight = 2, AdvanceAfterDecide = false };
+        harness.StartAll(1);
+        harness.DeliverAll();
+        Assert.All(harness.Machines, m => Assert.True(m.Decided));
+        Assert.All(harness.Machines, m => Assert.Equal(1UL, m.Height));
+        var requests = harness.Timeouts.Count;
+        // Timeouts and votes of the decided height change nothing: no round is started, nothing is signed.
+        harness.FireTimeouts(TimeoutKind.Precommit);
+        harness.FireTimeouts(TimeoutKind.Propose);
+        Assert.Equal(0, harness.Pending);
+        Assert.Equal(requests, harness.Timeouts.Count);
+        Assert.All(harness.Machines, m => Assert.Equal(0U, m.Round));
+        harness.AdvanceAfterDecide = true;
+        harness.StartAll(2);
+        harness.DeliverAll();
+        Assert.Equal(4, harness.Decisions.Count(d => d.Decision.Height == 2));
+    }
+
+    [Fact]
+    public void ANewValidatorSetDecidesFromTheHeightItIsGivenFor()
+    {
+        // Machine 4 starts as an observer; from height 2 the set drops v0 and adds machine 4 with more power.
+        var harness = new MachineHarness(4, observers: 1) { MaxHeight = 3 };
+        var next = new ValidatorSet(
+            [.. harness.Validators.Validators.Skip(1), new Validator("v4", MachineHarness.KeyOf(4), 20)], Crypto.IntlSuite.Instance.Hash);
+        harness.SetChanges[2] = next;
+        harness.StartAll(1);
+        harness.DeliverAll();
+        foreach (var height in new ulong[] { 1, 2, 3 })
+        {
+            var decisions = harness.Decisions.Where(d => d.Decision.Height == height).ToArray();
+            Assert.Equal(5, decisions.Length);
+            Assert.Single(decisions.Select(d => d.Decision.BlockHash).Distinct());
+        }
+        // Height 1 is signed by the old set only; from height 2 the removed validator signs nothing and the added one votes.
+        Assert.DoesNotContain(harness.SignedVotes, v => v.Machine == 4 && v.Vote.Height == 1);
+        Assert.DoesNotContain(harness.SignedVotes, v => v.Machine == 0 && v.Vote.Height >= 2);
+        Assert.Contains(harness.SignedVotes, v => v.Machine == 4 && v.Vote.Height == 2 && v.Vote.ValidatorIndex == 3);
+        // The proposer of (2, 0) is (2 + 0) mod 4 = index 2 of the new set: machine 3.
+        Assert.Equal(MachineHarness.HashOf(2, 0, 3), harness.Decisions.First(d => d.Decision.Height == 2).Decision.BlockHash);
+        // Quorum is counted by the new powers: 2/3 of 50 needs 34, so v4 (20) and two others.
+        foreach (var decision in harness.Decisions.Where(d => d.Decision.Height >= 2))
+        {
+            var power = decision.Decision.Commit.Signatures.Sum(s => (long)next.Validators[(int)s.ValidatorIndex].Power);
+            Assert.True(power >= (long)next.QuorumPower);
+        }
+    }
+
+    [Fact]
+    public void AStartingHeightGivesAnIndexInsideItsSet()
+    {
+        var harness = new MachineHarness(4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => harness.Machines[0].Handle(new StartHeightInput(1, null, harness.Validators, 4)));
+    }
 }

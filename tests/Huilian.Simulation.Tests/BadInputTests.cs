@@ -31,7 +31,7 @@ public sealed class BadInputTests : IDisposable
     private Vote SignedVote(string signer, ulong height, uint round, Hash32 hash)
     {
         var chain = _simulation.ChainOf("node0");
-        var index = (uint)chain.Setup.Validators.IndexOf(_simulation.KeyOf(signer).PublicKey);
+        var index = (uint)chain.Setup.GenesisValidators.IndexOf(_simulation.KeyOf(signer).PublicKey);
         var unsigned = new Vote(VoteType.Prevote, height, round, hash, index, []);
         return unsigned with { Signature = _simulation.KeyOf(signer).Sign(unsigned.SignBytes(chain.Setup.ChainId)) };
     }

@@ -33,7 +33,7 @@ public sealed class ScenarioTests : IDisposable
         var honest = new[] { "node0", "node1", "node2", "node3" }.First(n => simulation.ChainOf(n).Misbehavior.Count > 0);
         var chain = simulation.ChainOf(honest);
         var (height, evidence) = chain.Misbehavior[0];
-        Assert.True(evidence.IsValid(chain.Setup.ChainId, chain.Setup.Validators, chain.Setup.Suite.Signatures));
+        Assert.True(evidence.IsValid(chain.Setup.ChainId, chain.Setup.GenesisValidators, chain.Setup.Suite.Signatures));
         Assert.NotNull(chain.State.Get(Misbehavior.Key(evidence.First)));
         Assert.True(height > 0);
         var equivocator = evidence.First.ValidatorIndex;

@@ -13,9 +13,11 @@ internal sealed class ByzantineBehaviors(Simulation simulation)
 {
     public void Send(SimNode from, string peer, WireMessage message)
     {
+        // Its own messages carry its index in the set of the current height (governance may change the set).
+        var self = from.Replica?.ValidatorIndex is >= 0 and var index ? (uint?)index : null;
         switch (from.Byzantine)
         {
-            case ByzantineBehavior.Equivocate when message is VoteMessage vote && vote.Vote.ValidatorIndex == from.Index:
+            case ByzantineBehavior.Equivocate when message is VoteMessage vote && vote.Vote.ValidatorIndex == self:
                 var conflicting = Conflicting(from, vote.Vote);
                 // Both versions to every peer, in an order that depends on the peer: everyone can prove it.
                 var first = PeerOrder(peer) ? vote : new VoteMessage(conflicting);
@@ -23,10 +25,10 @@ internal sealed class ByzantineBehaviors(Simulation simulation)
                 simulation.Transmit(from, peer, first.Encode());
                 simulation.Transmit(from, peer, second.Encode());
                 return;
-            case ByzantineBehavior.InvalidProposal when message is ProposalMessage proposal && proposal.Proposal.ProposerIndex == from.Index:
+            case ByzantineBehavior.InvalidProposal when message is ProposalMessage proposal && proposal.Proposal.ProposerIndex == self:
                 simulation.Transmit(from, peer, Corrupt(from, proposal).Encode());
                 return;
-            case ByzantineBehavior.WithholdVotes when message is VoteMessage withheld && withheld.Vote.ValidatorIndex == from.Index:
+            case ByzantineBehavior.WithholdVotes when message is VoteMessage withheld && withheld.Vote.ValidatorIndex == self:
                 return;
             default:
                 simulation.Transmit(from, peer, message.Encode());
@@ -41,7 +43,7 @@ internal sealed class ByzantineBehaviors(Simulation simulation)
         var other = vote.IsNil ? simulation.HashOf($"conflict {vote.Height} {vote.Round}") : Hash32.Zero;
         var unsigned = vote with { BlockHash = other, Signature = [] };
         var signed = unsigned with { Signature = from.Key!.Sign(unsigned.SignBytes(simulation.ChainId)) };
-        if (!signed.VerifySignature(simulation.ChainId, simulation.Validators, Huilian.Crypto.IntlSuite.Instance.Signatures))
+        if (!signed.VerifySignature(simulation.ChainId, from.Chain!.ValidatorsAt(vote.Height), Huilian.Crypto.IntlSuite.Instance.Signatures))
         {
             throw new InvalidOperationException($"conflicting vote does not verify: validator {vote.ValidatorIndex}, key index {from.Index}");
         }

@@ -30,6 +30,11 @@ public sealed class Simulation : IDisposable
     private readonly ChainOptions _chainOptions = new() { Durable = false, SnapshotAfterWrites = 60, RecentStatesKept = 4 };
     private readonly DeterministicKey[] _clients;
     private readonly ulong[] _clientNonces;
+    private readonly DeterministicKey _governor;
+    private ulong _governorNonce;
+    private ulong _proposals;
+    private readonly SortedDictionary<Hash32, string> _governanceTransactions = [];
+    private readonly List<(ulong Height, string Description, Receipt Receipt)> _governanceReceipts = [];
     private readonly SortedDictionary<Hash32, (Transaction Transaction, long SubmittedAtMs, int Client)> _pending = [];
     private readonly SortedDictionary<ulong, Hash32> _committedHashes = [];
     private readonly SortedDictionary<ulong, Hash32> _stateRoots = [];
@@ -62,13 +67,14 @@ public sealed class Simulation : IDisposable
         var validatorKeys = Enumerable.Range(0, config.Validators).Select(i => new DeterministicKey($"sim {config.Seed} validator {i}")).ToArray();
         _clients = Enumerable.Range(0, config.Clients).Select(i => new DeterministicKey($"sim {config.Seed} client {i}")).ToArray();
         _clientNonces = new ulong[config.Clients];
+        _governor = new DeterministicKey($"sim {config.Seed} governor");
         var genesis = new GenesisDocument
         {
             ChainId = ChainId,
             Suite = "intl",
             GenesisTime = DateTimeOffset.FromUnixTimeMilliseconds(StartMs - 1_000),
             Validators = validatorKeys.Select((key, i) => new GenesisValidator { Name = $"node{i}", PublicKey = Convert.ToHexStringLower(key.PublicKey), Power = 10 }).ToArray(),
-            Organisations = Consortium(config.Seed, StartMs - 1_000, _clients),
+            Organisations = Consortium(config.Seed, StartMs - 1_000, _clients, _governor),
         };
         _setup = new ChainSetup(genesis);
 
@@ -81,16 +87,22 @@ public sealed class Simulation : IDisposable
         {
             _nodes.Add(new SimNode(this, _nodes.Count, $"observer{i}", null, ByzantineBehavior.None, Path.Combine(_directory, $"observer{i}")));
         }
+        for (var i = 0; i < config.Standby; i++)
+        {
+            _nodes.Add(new SimNode(this, _nodes.Count, $"standby{i}", new DeterministicKey($"sim {config.Seed} standby {i}"), ByzantineBehavior.None,
+                Path.Combine(_directory, $"standby{i}")));
+        }
         _partition = new int[_nodes.Count];
         _dropRate = config.DropRateMax * _random.NextDouble();
         _delayMaxMs = config.DelayMaxMs;
     }
 
     /// <summary>
-    /// The simulated consortium: one regulator organisation whose users are the clients, each an evidence recorder.
-    /// Keys sign deterministically and serials derive from names, so a seed always gives the same genesis.
+    /// The simulated consortium: one regulator organisation whose users are the clients, each an evidence recorder,
+    /// and a governor (its admin, who proposes and votes validator changes). Keys sign deterministically and serials
+    /// derive from names, so a seed always gives the same genesis.
     /// </summary>
-    private static IReadOnlyList<GenesisOrganisation> Consortium(int seed, long genesisMs, IReadOnlyList<DeterministicKey> clients)
+    private static IReadOnlyList<GenesisOrganisation> Consortium(int seed, long genesisMs, IReadOnlyList<DeterministicKey> clients, DeterministicKey governor)
     {
         var builder = new ConsortiumBuilder("intl", DateTimeOffset.FromUnixTimeMilliseconds(genesisMs)) { DeterministicSerials = true };
         builder.AddOrganisation("regulator", "Regulator", OrganisationKinds.Regulator,
@@ -99,6 +111,7 @@ public sealed class Simulation : IDisposable
         {
             builder.AddUser("regulator", $"client{i}", ["evidence-recorder"], clients[i]);
         }
+        builder.AddUser("regulator", "governor", ["organisation-admin"], governor);
         return builder.ToGenesis();
     }
 
@@ -108,7 +121,8 @@ public sealed class Simulation : IDisposable
 
     public IHashFunction HashFunction => _setup.Hash;
 
-    public ValidatorSet Validators => _setup.Validators;
+    /// <summary>The genesis validators (the set may change by governance: ask a node's chain for the set at a height).</summary>
+    public ValidatorSet Validators => _setup.GenesisValidators;
 
     internal ByzantineBehaviors Byzantine { get; }
 
@@ -122,6 +136,7 @@ public sealed class Simulation : IDisposable
         }
         ScheduleFaults();
         ScheduleWorkload();
+        ScheduleValidatorChanges();
         var healAt = StartMs + _config.FaultPhaseMs;
         var endAt = healAt + _config.LivenessWindowMs;
         ulong heightAtHeal = 0;
@@ -158,6 +173,7 @@ public sealed class Simulation : IDisposable
                 $"not {heightAtHeal + _config.ProgressAfterHealMin} ({string.Join(", ", _nodes.Select(n => $"{n.Name}={n.Height}{(n.Alive ? "" : " down")}"))})");
         }
         var heightAtEnd = HonestMinimumHeight();
+        _finalValidators = LatestValidators();
         if (_failure is null)
         {
             CheckStoredChains();
@@ -210,6 +226,46 @@ public sealed class Simulation : IDisposable
     }
 
     public long ElapsedMs => NowMs - StartMs;
+
+    /// <summary>Every governance transaction committed (first commit seen), with its height and receipt.</summary>
+    public IReadOnlyList<(ulong Height, string Description, Receipt Receipt)> GovernanceReceipts => _governanceReceipts;
+
+    /// <summary>
+    /// Proposes a validator-set change and votes for it, as the regulator's admin (which passes it at once in the
+    /// simulated consortium). Both transactions are submitted now and resubmitted while pending. Returns the id
+    /// the proposal will have (proposals are numbered in order and only this method makes them).
+    /// </summary>
+    public ulong ProposeValidatorChange(string kind, string validator, ulong power = 10, string? publicKeyHex = null)
+    {
+        var change = kind switch
+        {
+            "add-validator" => $"\"name\":\"{validator}\",\"publicKey\":\"{publicKeyHex ?? Convert.ToHexStringLower(KeyOf(validator).PublicKey)}\",\"power\":{power},\"organisation\":\"regulator\"",
+            "remove-validator" => $"\"name\":\"{validator}\"",
+            "set-validator-power" => $"\"name\":\"{validator}\",\"power\":{power}",
+            _ => throw new ArgumentException($"Unknown change {kind}.", nameof(kind)),
+        };
+        var id = ++_proposals;
+        var height = _nodes.Max(n => n.Height);
+        var propose = Transaction.Create(_setup.Hash, _governor, ChainId, ++_governorNonce, height + 1_000, "gov", "propose",
+            Encoding.UTF8.GetBytes($"{{\"kind\":\"{kind}\",{change}}}"));
+        var vote = Transaction.Create(_setup.Hash, _governor, ChainId, ++_governorNonce, height + 1_000, "gov", "vote",
+            Encoding.UTF8.GetBytes($"{{\"proposal\":{id},\"approve\":true}}"));
+        foreach (var (transaction, description) in new[] { (propose, $"propose {kind} {validator} (proposal {id})"), (vote, $"vote for proposal {id}") })
+        {
+            _governanceTransactions[transaction.Id] = description;
+            _pending[transaction.Id] = (transaction, NowMs, -1);
+            Submit(transaction);
+        }
+        Log($"governance: proposing {kind} {validator} as proposal {id}");
+        return id;
+    }
+
+    /// <summary>The validator set the furthest honest node will use for its next height.</summary>
+    public ValidatorSet LatestValidators() =>
+        _nodes.Where(n => n.IsHonest && n.Alive).MaxBy(n => n.Height)?.Chain?.NextValidators
+        ?? _finalValidators ?? throw new InvalidOperationException("No honest node is up.");
+
+    private ValidatorSet? _finalValidators;
 
     public Chain ChainOf(string node) => _nodes.First(n => n.Name == node).Chain ?? throw new InvalidOperationException($"{node} is down.");
 
@@ -322,19 +378,30 @@ public sealed class Simulation : IDisposable
             return;
         }
         _stateRoots[height] = root;
-        if (_setup.Validators.VerifyCommit(ChainId, height, block.Hash, block.Commit, _setup.Suite.Signatures) is { } error)
+        if (node.Chain.ValidatorsAt(height).VerifyCommit(ChainId, height, block.Hash, block.Commit, _setup.Suite.Signatures) is { } error)
         {
             Fail($"certificate: block {height} committed by {node.Name} carries an invalid certificate: {error.Message}");
             return;
         }
         foreach (var transaction in block.Transactions)
         {
-            if (!transaction.VerifySignature(_setup.Suite.Signatures) || _clients.All(c => !c.PublicKey.AsSpan().SequenceEqual(transaction.Signer)))
+            if (!transaction.VerifySignature(_setup.Suite.Signatures)
+                || (_clients.All(c => !c.PublicKey.AsSpan().SequenceEqual(transaction.Signer)) && !_governor.PublicKey.AsSpan().SequenceEqual(transaction.Signer)))
             {
                 Fail($"validity: block {height} holds transaction {transaction.Id.ToShortString()} that is not validly signed by a member");
                 return;
             }
-            _committedTransactions.Add(transaction.Id);
+            if (_committedTransactions.Add(transaction.Id) && _governanceTransactions.TryGetValue(transaction.Id, out var description))
+            {
+                var receipt = block.Receipts[block.Transactions.ToList().IndexOf(transaction)];
+                _governanceReceipts.Add((height, description, receipt));
+                Log($"governance at height {height}: {description}: {receipt.Code} {receipt.Message}");
+                if (!receipt.Succeeded)
+                {
+                    Fail($"governance: '{description}' was refused at height {height}: {receipt.Code}: {receipt.Message}");
+                    return;
+                }
+            }
             _pending.Remove(transaction.Id);
         }
         foreach (var evidence in block.Evidence)
@@ -460,6 +527,39 @@ public sealed class Simulation : IDisposable
             After(interval, Tick);
         }
         After(interval, Tick);
+    }
+
+    /// <summary>
+    /// With <see cref="SimulationConfig.ValidatorChanges"/>: in the fault phase, add every standby node as a validator,
+    /// then (once they are in the set) remove one honest genesis validator chosen by the seed.
+    /// </summary>
+    private void ScheduleValidatorChanges()
+    {
+        if (!_config.ValidatorChanges)
+        {
+            return;
+        }
+        var standby = _nodes.Where(n => n.Name.StartsWith("standby", StringComparison.Ordinal)).ToArray();
+        var honestGenesis = _nodes.Where(n => n.Index < _config.Validators && n.IsHonest).ToArray();
+        var removed = honestGenesis[_random.Next(honestGenesis.Length)];
+        At(StartMs + (_config.FaultPhaseMs / 5), () =>
+        {
+            foreach (var node in standby)
+            {
+                ProposeValidatorChange("add-validator", node.Name);
+            }
+        });
+        void RemoveWhenAdded()
+        {
+            var alive = _nodes.Where(n => n.IsHonest && n.Alive).ToArray();
+            if (alive.Length > 0 && standby.All(s => LatestValidators().IndexOf(s.Key!.PublicKey) >= 0))
+            {
+                ProposeValidatorChange("remove-validator", removed.Name);
+                return;
+            }
+            After(1_000, RemoveWhenAdded);
+        }
+        At(StartMs + (_config.FaultPhaseMs / 2), RemoveWhenAdded);
     }
 
     private void Submit(Transaction transaction)

@@ -27,6 +27,15 @@ public sealed record SimulationConfig
 
     public int Observers { get; init; }
 
+    /// <summary>Nodes holding a validator key genesis does not list: observers until governance adds them (ADR 0012).</summary>
+    public int Standby { get; init; }
+
+    /// <summary>
+    /// During the fault phase, governance adds every standby node as a validator and then removes one honest genesis
+    /// validator, while crashes, partitions and drops go on.
+    /// </summary>
+    public bool ValidatorChanges { get; init; }
+
     public ByzantineBehavior Byzantine { get; init; } = ByzantineBehavior.None;
 
     /// <summary>Faults (crashes, partitions, drops, long delays) happen only in this first part of the run.</summary>
@@ -73,11 +82,11 @@ public sealed record SimulationConfig
             DropRateMax = random.NextDouble() * 0.3,
             DelayMaxMs = random.Next(3) == 0 ? 2_000 : 300,
             WorkDirectory = workDirectory,
-        };
+        } is var config && random.Next(3) == 0 ? config with { Standby = 1, ValidatorChanges = true } : config;
     }
 
     public override string ToString() =>
-        $"seed {Seed}: {Validators} validators, {Observers} observers, byzantine {Byzantine}, crashes {Crashes}, partitions {Partitions}, " +
+        $"seed {Seed}: {Validators} validators, {Observers} observers, {Standby} standby, validator changes {ValidatorChanges}, byzantine {Byzantine}, crashes {Crashes}, partitions {Partitions}, " +
         $"drops ≤ {DropRateMax:P0}, delays ≤ {DelayMaxMs} ms";
 }
 

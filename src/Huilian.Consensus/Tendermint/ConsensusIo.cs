@@ -52,8 +52,12 @@ public sealed record TimeoutConfig
 /// <summary>Something that happened to this validator: a message, a timeout, a value ready. The only way in.</summary>
 public abstract record ConsensusInput;
 
-/// <summary>Begin deciding <see cref="Height"/> (at start, or after a block arrived by sync).</summary>
-public sealed record StartHeightInput(ulong Height, RestoredState? Restore = null) : ConsensusInput;
+/// <summary>
+/// Begin deciding <see cref="Height"/> (at start, after the previous height was committed, or after blocks arrived
+/// by sync). <see cref="Validators"/> is the height's validator set and <see cref="SelfIndex"/> this process's index
+/// in it (−1: it does not vote at this height); when null the machine keeps the set it has.
+/// </summary>
+public sealed record StartHeightInput(ulong Height, RestoredState? Restore = null, ValidatorSet? Validators = null, int SelfIndex = -1) : ConsensusInput;
 
 /// <summary>
 /// What a validator that restarted mid-height recovers from its sign state: the round it last signed in, and its

@@ -10,14 +10,17 @@ namespace Huilian.Consensus.Tendermint;
 /// of the voting power and "f+1" more than one third. Block validity (valid(v)) and signatures are checked by the
 /// driver before an input arrives; getValue() is asynchronous (<see cref="RequestValue"/> → <see cref="ValueInput"/>).
 /// An observer (no validator index) runs the same rules and decides the same blocks, but never signs.
+/// After deciding a height the machine waits: the driver commits the block, learns the validator set of the next
+/// height (governance may have changed it, ADR 0012) and starts that height with <see cref="StartHeightInput"/>.
 /// </summary>
 public sealed class TendermintMachine
 {
     /// <summary>Messages for rounds further ahead are dropped: bounds memory against a peer that invents rounds.</summary>
     public const uint RoundsAheadMax = 64;
 
-    private readonly ValidatorSet _validators;
-    private readonly int _self;
+    private ValidatorSet _validators;
+    private int _self;
+    private bool _decided;
     private readonly TimeoutConfig _timeouts;
     private readonly SortedDictionary<uint, RoundState> _rounds = [];
     private List<ConsensusAction> _actions = [];
@@ -49,16 +52,29 @@ public sealed class TendermintMachine
 
     public bool IsValidator => _self >= 0;
 
+    /// <summary>This machine's index in the current height's set, or −1 when it does not vote at this height.</summary>
+    public int SelfIndex => _self;
+
+    /// <summary>The validators of the current height.</summary>
+    public ValidatorSet Validators => _validators;
+
+    /// <summary>Whether the current height is decided (the machine waits for the next <see cref="StartHeightInput"/>).</summary>
+    public bool Decided => _decided;
+
     /// <summary>Algorithm 1's proposer(h, r): round robin over the validators by height and round.</summary>
     public uint Proposer(ulong height, uint round) => (uint)((height + round) % (ulong)_validators.Count);
 
     public IReadOnlyList<ConsensusAction> Handle(ConsensusInput input)
     {
         _actions = [];
+        if (_decided && input is not StartHeightInput)
+        {
+            return _actions; // Lines 49–54 decided this height; nothing more happens in it.
+        }
         switch (input)
         {
             case StartHeightInput start:
-                OnStartHeight(start.Height, start.Restore);
+                OnStartHeight(start);
                 break;
             case ProposalInput proposal:
                 OnProposal(proposal);
@@ -83,12 +99,23 @@ public sealed class TendermintMachine
 
     public Proposal? ProposalAt(uint round) => _rounds.TryGetValue(round, out var state) ? state.Proposal : null;
 
-    private void OnStartHeight(ulong height, RestoredState? restore)
+    private void OnStartHeight(StartHeightInput start)
     {
-        if (height <= Height && Height != 0)
+        var (height, restore) = (start.Height, start.Restore);
+        if (height < Height || (height == Height && Height != 0))
         {
             return; // Stale: the machine has already moved past it.
         }
+        if (start.Validators is { } validators)
+        {
+            if (start.SelfIndex >= validators.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(start), "The validator index is outside the height's set.");
+            }
+            _validators = validators;
+            _self = start.SelfIndex;
+        }
+        _decided = false;
         Height = height;
         LockedValue = Hash32.Zero;
         LockedRound = -1;
@@ -215,8 +242,8 @@ public sealed class TendermintMachine
         var progressed = true;
         while (progressed)
         {
-            progressed = TryDecide() || TrySkipRound() || TryPrevoteOnProposal() || TryPrevoteOnValidRound()
-                || TrySchedulePrevoteTimeout() || TryLockOrUpdateValid() || TryPrecommitNil() || TrySchedulePrecommitTimeout();
+            progressed = !_decided && (TryDecide() || TrySkipRound() || TryPrevoteOnProposal() || TryPrevoteOnValidRound()
+                || TrySchedulePrevoteTimeout() || TryLockOrUpdateValid() || TryPrecommitNil() || TrySchedulePrecommitTimeout());
         }
     }
 
@@ -315,7 +342,9 @@ public sealed class TendermintMachine
                 .Select(vote => new CommitSignature(vote.ValidatorIndex, vote.Signature))
                 .ToArray();
             Emit(new Decide(Height, round, proposal.BlockHash, new CommitCertificate(Height, round, proposal.BlockHash, signatures)));
-            OnStartHeight(Height + 1, null); // Lines 51–54: next height, locks reset, StartRound(0).
+            // Lines 51–54 go on to the next height with locks reset. That waits for the driver: the next height's
+            // validator set is known only once the decided block has executed (ADR 0012).
+            _decided = true;
             return true;
         }
         return false;

@@ -21,7 +21,7 @@ public sealed class GenesisDocument
     public const int NodesMax = 256;
 
     /// <summary>Bounded so that the total power of the largest validator set cannot overflow.</summary>
-    public const ulong ValidatorPowerMax = 1UL << 48;
+    public const ulong ValidatorPowerMax = Validator.PowerMax;
 
     public required string ChainId { get; init; }
 
@@ -210,7 +210,7 @@ public sealed class GenesisDocument
     }
 
     public ValidatorSet CreateValidatorSet(IHashFunction hash) =>
-        new(Validators.Select(v => new Validator(v.Name, System.Convert.FromHexString(v.PublicKey), v.Power)), hash);
+        new(Validators.Select(v => new Validator(v.Name, System.Convert.FromHexString(v.PublicKey), v.Power, v.Organisation ?? "")), hash);
 
     /// <summary>The canonical encoding of every field, hashed under the genesis domain.</summary>
     public Hash32 ComputeHash(IHashFunction hash)

@@ -3,7 +3,18 @@ using Huilian.Core.Codec;
 
 namespace Huilian.Core.Ledger;
 
-public sealed record Validator(string Name, byte[] PublicKey, ulong Power);
+/// <summary>
+/// A validator: its name, consensus key and voting power, and the organisation that runs it (empty when genesis
+/// names none). The organisation is held in state for governance; it is not part of the set's hash, which covers
+/// what consensus needs (name, key, power).
+/// </summary>
+public sealed record Validator(string Name, byte[] PublicKey, ulong Power, string Organisation = "")
+{
+    public const int NameLengthMax = 64;
+
+    /// <summary>The most voting power genesis or governance gives one validator: sums over <see cref="Limits.ValidatorsMax"/> validators cannot overflow.</summary>
+    public const ulong PowerMax = 1UL << 48;
+}
 
 /// <summary>
 /// The validators of a chain, in a fixed order (their index is their identity in commit certificates), with
@@ -34,6 +45,10 @@ public sealed class ValidatorSet
                 {
                     throw new ArgumentException($"Validators '{_validators[j].Name}' and '{_validators[i].Name}' share a key.");
                 }
+                if (_validators[j].Name == _validators[i].Name)
+                {
+                    throw new ArgumentException($"Two validators are named '{_validators[i].Name}'.");
+                }
             }
         }
         TotalPower = total;
@@ -63,6 +78,66 @@ public sealed class ValidatorSet
         return -1;
     }
 
+    /// <summary>The state key the current set is kept under (written at genesis, changed only by governance).</summary>
+    public static ReadOnlySpan<byte> StateKey => "sys.validators"u8;
+
+    /// <summary>The state form of the set: every field, the organisation included.</summary>
+    public byte[] EncodeState()
+    {
+        var writer = new CanonicalWriter(_validators.Length * 120);
+        writer.WriteU8(StateFormatVersion);
+        writer.WriteCount(_validators.Length);
+        foreach (var validator in _validators)
+        {
+            writer.WriteString(validator.Name);
+            writer.WriteBytes(validator.PublicKey);
+            writer.WriteU64(validator.Power);
+            writer.WriteString(validator.Organisation);
+        }
+        return writer.ToArray();
+    }
+
+    private const byte StateFormatVersion = 1;
+
+    /// <summary>Reads the state form; throws <see cref="EncodingException"/> when it is not a valid set.</summary>
+    public static ValidatorSet DecodeState(ReadOnlySpan<byte> encoded, IHashFunction hash)
+    {
+        var reader = new CanonicalReader(encoded);
+        if (reader.ReadU8() != StateFormatVersion)
+        {
+            throw new EncodingException(EncodingErrors.UnsupportedVersion, "Unknown validator set format.");
+        }
+        var count = reader.ReadCount(Limits.ValidatorsMax, "validators");
+        var validators = new Validator[count];
+        for (var i = 0; i < count; i++)
+        {
+            validators[i] = new Validator(reader.ReadString(Validator.NameLengthMax, "name"), reader.ReadBytesArray(Limits.PublicKeyLengthMax, "publicKey"),
+                reader.ReadU64(), reader.ReadString(Limits.IdentifierLengthMax, "organisation"));
+        }
+        reader.End();
+        try
+        {
+            return new ValidatorSet(validators, hash);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new EncodingException(EncodingErrors.InvalidValue, $"Not a valid validator set: {exception.Message}");
+        }
+    }
+
+    public int IndexOf(string name)
+    {
+        for (var i = 0; i < _validators.Length; i++)
+        {
+            if (_validators[i].Name == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The set's canonical encoding (name, key, power), which its hash covers and headers commit to.</summary>
     public byte[] Encode()
     {
         var writer = new CanonicalWriter(_validators.Length * 100);

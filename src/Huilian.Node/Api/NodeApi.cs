@@ -336,7 +336,7 @@ public static class NodeApi
         var block = node.Chain.GetBlock(height);
         return block is null
             ? Problems.For("BlockNotFound", $"No block at height {height}; the newest is {node.Chain.Head.Height}.")
-            : Results.Json(JsonViews.Block(block, node.Setup.Validators, node.Chain.GetBlockTransactions(block)));
+            : Results.Json(JsonViews.Block(block, node.Chain.ValidatorsAt(block.Height), node.Chain.GetBlockTransactions(block)));
     }
 
     private static IResult GetBlockByHash(NodeRuntime node, string hash)
@@ -348,7 +348,7 @@ public static class NodeApi
         var block = node.Chain.GetBlock(value);
         return block is null
             ? Problems.For("BlockNotFound", $"No block has hash {value}.")
-            : Results.Json(JsonViews.Block(block, node.Setup.Validators, node.Chain.GetBlockTransactions(block)));
+            : Results.Json(JsonViews.Block(block, node.Chain.ValidatorsAt(block.Height), node.Chain.GetBlockTransactions(block)));
     }
 
     private static IResult GetState(NodeRuntime node, string key, bool? proof)
@@ -487,9 +487,10 @@ public static class NodeApi
             transactions = head.TransactionCount,
             stateRoot = head.StateRoot.ToString(),
             stateEntries = node.Chain.State.Count,
-            ordering = node.Setup.Validators.Count == 1 ? "solo" : "bft",
+            ordering = node.Chain.NextValidators.Count == 1 ? "solo" : "bft",
             validatorIndex = node.ValidatorIndex,
-            validators = node.Setup.Validators.Validators.Select((v, i) => new { index = i, name = v.Name, publicKey = JsonViews.Hex(v.PublicKey), power = v.Power }),
+            validatorSetHash = node.Chain.NextValidators.Hash.ToString(),
+            validators = node.Chain.NextValidators.Validators.Select((v, i) => new { index = i, name = v.Name, publicKey = JsonViews.Hex(v.PublicKey), power = v.Power, organisation = v.Organisation.Length > 0 ? v.Organisation : null }),
             mempool = new { transactions = node.Mempool.Count, bytes = node.Mempool.Bytes },
             consensus = node.ReplicaStatus is { } replica
                 ? new { height = replica.Height, round = replica.Round, step = replica.Step, proposer = replica.Proposer, syncing = replica.Syncing }
@@ -512,7 +513,7 @@ public static class NodeApi
             round = replica.Round,
             step = replica.Step,
             proposer = replica.Proposer,
-            proposerName = node.Setup.Validators.Validators[(int)replica.Proposer].Name,
+            proposerName = replica.Votes.FirstOrDefault(v => v.Index == replica.Proposer)?.Name,
             hasProposal = replica.HasProposal,
             lockedRound = replica.LockedRound,
             validRound = replica.ValidRound,
@@ -550,7 +551,6 @@ public static class NodeApi
 
     private static IResult GetMisbehavior(NodeRuntime node)
     {
-        var validators = node.Setup.Validators.Validators;
         return Results.Json(new
         {
             misbehavior = node.Chain.Misbehavior.Select(m => new
@@ -558,7 +558,9 @@ public static class NodeApi
                 recordedAtHeight = m.Height,
                 kind = "duplicate-vote",
                 validator = m.Evidence.First.ValidatorIndex,
-                validatorName = m.Evidence.First.ValidatorIndex < validators.Count ? validators[(int)m.Evidence.First.ValidatorIndex].Name : null,
+                // The index is into the set of the height the votes were cast at (sets change by governance).
+                validatorName = node.Chain.ValidatorsAt(m.Evidence.First.Height) is var validators && m.Evidence.First.ValidatorIndex < validators.Count
+                    ? validators.Validators[(int)m.Evidence.First.ValidatorIndex].Name : null,
                 height = m.Evidence.First.Height,
                 round = m.Evidence.First.Round,
                 type = m.Evidence.First.Type.ToString().ToLowerInvariant(),

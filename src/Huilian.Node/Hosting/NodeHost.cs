@@ -144,7 +144,8 @@ public static class NodeHost
                 break;
             }
             var header = Core.Ledger.BlockHeader.Decode(block.Header);
-            var proposer = runtime.Setup.Validators.IndexOf(header.Proposer) is var index and >= 0 ? runtime.Setup.Validators.Validators[index].Name : "?";
+            var set = runtime.Chain.ValidatorsAt(height);
+            var proposer = set.IndexOf(header.Proposer) is var index and >= 0 ? set.Validators[index].Name : "?";
             rows.Append($"<tr><td><a href=\"/v1/blocks/{height}\">{height}</a></td><td>{E(DateTimeOffset.FromUnixTimeMilliseconds(header.TimeMs).ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture))}</td>"
                 + $"<td>{header.TransactionCount}</td><td>{E(proposer)}</td><td><code>{E(block.Hash.ToShortString())}</code></td></tr>");
         }
@@ -157,7 +158,7 @@ public static class NodeHost
             <style>body{font:15px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .25rem}
             table{border-collapse:collapse}td,th{padding:.1rem .8rem;text-align:left;border-bottom:1px solid #ddd}</style></head>
             <body><h1>Huilian 汇链 — node {{E(runtime.Config.Name)}}</h1>
-            <p>Chain <code>{{E(runtime.Setup.ChainId)}}</code> ({{E(runtime.Setup.Suite.Name)}} suite), {{runtime.Setup.Validators.Count}} validators;
+            <p>Chain <code>{{E(runtime.Setup.ChainId)}}</code> ({{E(runtime.Setup.Suite.Name)}} suite), {{runtime.Chain.NextValidators.Count}} validators;
             height <b>{{head.Height}}</b>, {{head.TransactionCount}} transactions. Consensus: {{E(round)}}. Peers: {{peerList}}.
             This page refreshes every 2 s.</p>
             <table><tr><th>height</th><th>time (UTC)</th><th>transactions</th><th>proposer</th><th>hash</th></tr>{{rows}}</table>

@@ -31,7 +31,6 @@ public sealed class NodeRuntime : IDisposable
         Chain = chain;
         Mempool = mempool;
         ValidatorKey = validatorKey;
-        ValidatorIndex = validatorKey is null ? -1 : setup.Validators.IndexOf(validatorKey.PublicKey);
         Metrics.Height = (long)chain.Head.Height;
         Metrics.StateEntries = chain.State.Count;
         chain.Committed += OnCommitted;
@@ -58,7 +57,8 @@ public sealed class NodeRuntime : IDisposable
     public ISigningKey? ValidatorKey { get; }
 
     /// <summary>This node's index in the validator set, or -1 for an observer.</summary>
-    public int ValidatorIndex { get; }
+    /// <summary>This node's index in the set deciding the next height; −1 when it does not vote there (an observer, or a key governance has not added).</summary>
+    public int ValidatorIndex => ValidatorKey is null ? -1 : Chain.NextValidators.IndexOf(ValidatorKey.PublicKey);
 
     public NodeMetrics Metrics { get; } = new();
 
@@ -100,11 +100,6 @@ public sealed class NodeRuntime : IDisposable
                 throw new NodeConfigException($"The validator key is for suite '{keystore.Suite}'; the chain uses '{setup.Suite.Name}'.");
             }
             validatorKey = keystore.Decrypt(config.ReadPassword());
-            if (setup.Validators.IndexOf(validatorKey.PublicKey) < 0)
-            {
-                validatorKey.Dispose();
-                throw new NodeConfigException("The validator key is not one of the genesis validators.");
-            }
         }
         var chain = Chain.Open(setup, config.Resolve(config.DataDirectory), config.Storage.ToOptions(), progress);
         // Checking a long chain leaves a lot of garbage behind (decoded blocks, the snapshot's entry list): return it now,

@@ -3,6 +3,7 @@ using System.Globalization;
 using Huilian.Core;
 using Huilian.Core.Crypto;
 using Huilian.Core.Genesis;
+using Huilian.Core.Ledger;
 using Huilian.Core.State;
 using Huilian.Execution.Host;
 using Huilian.Execution.Modules.Membership;
@@ -26,6 +27,15 @@ internal abstract record Change(string Kind)
             GovernanceModule.SuspendOrganisation => new SuspendChange(payload.RequiredString("organisation", 64), true),
             GovernanceModule.ReinstateOrganisation => new SuspendChange(payload.RequiredString("organisation", 64), false),
             GovernanceModule.SetParameter => ReadParameter(payload),
+            GovernanceModule.AddValidator => new AddValidatorChange(
+                payload.RequiredString("name", Validator.NameLengthMax),
+                payload.RequiredHex("publicKey", Limits.PublicKeyLengthMax),
+                payload.RequiredUInt64("power", Validator.PowerMax),
+                payload.RequiredString("organisation", 64)),
+            GovernanceModule.RemoveValidator => new RemoveValidatorChange(payload.RequiredString("name", Validator.NameLengthMax)),
+            GovernanceModule.SetValidatorPower => new SetValidatorPowerChange(
+                payload.RequiredString("name", Validator.NameLengthMax),
+                payload.RequiredUInt64("power", Validator.PowerMax)),
             _ => throw new ActionRefusedException("ProposalKindUnknown", $"Proposal kind '{kind}' is unknown; use one of {string.Join(", ", GovernanceModule.Kinds)}."),
         };
     }
@@ -164,5 +174,146 @@ internal sealed record ParameterChange(string Name, ulong Value) : Change(Govern
         BinaryPrimitives.WriteUInt64BigEndian(value, Value);
         set(StateKeys.Parameter(Name), value);
         return null;
+    }
+}
+
+/// <summary>
+/// A change to the validator set (ADR 0012). The set lives in state under <see cref="ValidatorSet.StateKey"/>; a
+/// change applied at the start of height e is in the state after e and so governs consensus from e + 1. Checked
+/// when proposed and again when it falls due, against the set as it is then.
+/// </summary>
+internal abstract record ValidatorChange(string Kind) : Change(Kind)
+{
+    /// <summary>The set after the change, or why it cannot be made on <paramref name="current"/>.</summary>
+    protected abstract (IReadOnlyList<Validator>? Validators, Refusal? Refusal) Transform(ValidatorSet current, ISignatureScheme signatures, IStateReader state);
+
+    public static ValidatorSet? ReadSet(IStateReader state, IHashFunction hash) =>
+        state.Get(ValidatorSet.StateKey.ToArray()) is { } value ? ValidatorSet.DecodeState(value, hash) : null;
+
+    public override Refusal? Check(ICertificateVerifier certificates, ISignatureScheme signatures, IHashFunction hash, long timeMs, IStateReader state) =>
+        Next(signatures, hash, state).Refusal;
+
+    public override Refusal? Apply(ICryptoSuite suite, BlockContext block, IStateReader state, Func<byte[], byte[]?> get, Action<byte[], byte[]> set)
+    {
+        var (next, refusal) = Next(suite.Signatures, suite.Hash, state);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        set(ValidatorSet.StateKey.ToArray(), next!.EncodeState());
+        var organisations = next.Validators.Select(v => v.Organisation).Where(o => o.Length > 0)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        set(GovernanceModule.ValidatorOrganisationsKey(), MembershipState.EncodeNames(organisations));
+        return null;
+    }
+
+    private (ValidatorSet? Set, Refusal? Refusal) Next(ISignatureScheme signatures, IHashFunction hash, IStateReader state)
+    {
+        var current = ReadSet(state, hash);
+        if (current is null)
+        {
+            return (null, new Refusal("ValidatorSetUnknown", "This chain's state holds no validator set, so governance cannot change it."));
+        }
+        var (validators, refusal) = Transform(current, signatures, state);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+        try
+        {
+            return (new ValidatorSet(validators!, hash), null);
+        }
+        catch (ArgumentException exception)
+        {
+            return (null, new Refusal("ValidatorSetInvalid", exception.Message));
+        }
+    }
+
+    protected static Refusal? CheckOrganisation(IStateReader state, string organisation) =>
+        MembershipState.ReadOrganisation(state, organisation) switch
+        {
+            null => new Refusal(MembershipCodes.OrganisationUnknown, $"Organisation '{organisation}' is not a member."),
+            { Suspended: true } => new Refusal(MembershipCodes.OrganisationSuspended, $"Organisation '{organisation}' is suspended; it cannot run a validator."),
+            _ => null,
+        };
+
+    protected static Refusal NotAValidator(string name, ValidatorSet current) =>
+        new("ValidatorUnknown", $"There is no validator '{name}'; the validators are {string.Join(", ", current.Validators.Select(v => v.Name))}.");
+}
+
+internal sealed record AddValidatorChange(string Name, byte[] PublicKey, ulong Power, string Organisation) : ValidatorChange(GovernanceModule.AddValidator)
+{
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"Add validator '{Name}' of '{Organisation}' with power {Power} (key {Convert.ToHexStringLower(PublicKey)[..16]}…).");
+
+    protected override (IReadOnlyList<Validator>?, Refusal?) Transform(ValidatorSet current, ISignatureScheme signatures, IStateReader state)
+    {
+        if (!signatures.IsValidPublicKey(PublicKey))
+        {
+            return (null, new Refusal("ValidatorKeyInvalid", $"The public key is not a valid {signatures.Name} key."));
+        }
+        if (current.IndexOf(Name) >= 0)
+        {
+            return (null, new Refusal("ValidatorExists", $"There is already a validator '{Name}'."));
+        }
+        if (current.IndexOf(PublicKey) >= 0)
+        {
+            return (null, new Refusal("ValidatorExists", "Another validator already holds this key."));
+        }
+        if (current.Count >= Limits.ValidatorsMax)
+        {
+            return (null, new Refusal("ValidatorSetFull", $"The set already holds the maximum of {Limits.ValidatorsMax} validators."));
+        }
+        if (Power == 0)
+        {
+            return (null, new Refusal(ResultCodes.PayloadFieldOutOfRange, "A validator needs voting power of at least 1."));
+        }
+        if (CheckOrganisation(state, Organisation) is { } refusal)
+        {
+            return (null, refusal);
+        }
+        return ([.. current.Validators, new Validator(Name, PublicKey, Power, Organisation)], null);
+    }
+}
+
+internal sealed record RemoveValidatorChange(string Name) : ValidatorChange(GovernanceModule.RemoveValidator)
+{
+    public override string Describe() => $"Remove validator '{Name}'.";
+
+    protected override (IReadOnlyList<Validator>?, Refusal?) Transform(ValidatorSet current, ISignatureScheme signatures, IStateReader state)
+    {
+        var index = current.IndexOf(Name);
+        if (index < 0)
+        {
+            return (null, NotAValidator(Name, current));
+        }
+        if (current.Count == 1)
+        {
+            return (null, new Refusal("LastValidator", $"'{Name}' is the only validator; a chain needs at least one."));
+        }
+        return (current.Validators.Where((_, i) => i != index).ToArray(), null);
+    }
+}
+
+internal sealed record SetValidatorPowerChange(string Name, ulong Power) : ValidatorChange(GovernanceModule.SetValidatorPower)
+{
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"Set the voting power of validator '{Name}' to {Power}.");
+
+    protected override (IReadOnlyList<Validator>?, Refusal?) Transform(ValidatorSet current, ISignatureScheme signatures, IStateReader state)
+    {
+        var index = current.IndexOf(Name);
+        if (index < 0)
+        {
+            return (null, NotAValidator(Name, current));
+        }
+        if (Power == 0)
+        {
+            return (null, new Refusal(ResultCodes.PayloadFieldOutOfRange, "Power must be at least 1; to take a validator out, remove it."));
+        }
+        if (current.Validators[index].Power == Power)
+        {
+            return (null, new Refusal("ValidatorPowerUnchanged", string.Create(CultureInfo.InvariantCulture, $"Validator '{Name}' already holds power {Power}.")));
+        }
+        return (current.Validators.Select((v, i) => i == index ? v with { Power = Power } : v).ToArray(), null);
     }
 }

@@ -110,8 +110,12 @@ public sealed class GovernanceModule : IModule
     public const string SuspendOrganisation = "suspend-organisation";
     public const string ReinstateOrganisation = "reinstate-organisation";
     public const string SetParameter = "set-parameter";
+    public const string AddValidator = "add-validator";
+    public const string RemoveValidator = "remove-validator";
+    public const string SetValidatorPower = "set-validator-power";
 
-    public static IReadOnlyList<string> Kinds { get; } = [AdmitOrganisation, SuspendOrganisation, ReinstateOrganisation, SetParameter];
+    public static IReadOnlyList<string> Kinds { get; } =
+        [AdmitOrganisation, SuspendOrganisation, ReinstateOrganisation, SetParameter, AddValidator, RemoveValidator, SetValidatorPower];
 
     /// <summary>Decisions due at one height: bounded so a block's start stays cheap.</summary>
     public const int ScheduledPerHeightMax = 64;
@@ -173,11 +177,15 @@ public sealed class GovernanceModule : IModule
         writer.Set(RulesKey(), rules.ToArray());
         var organisations = genesis.Validators.Select(v => v.Organisation).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         writer.Set(ValidatorOrganisationsKey(), MembershipState.EncodeNames(organisations));
+        writer.Set(ValidatorSet.StateKey.ToArray(), genesis.CreateValidatorSet(writer.Hash).EncodeState());
     }
+
+    /// <summary>The validator set in <paramref name="state"/> (null when the chain's state holds none).</summary>
+    public static ValidatorSet? ReadValidators(IStateReader state, Core.Crypto.IHashFunction hash) => ValidatorChange.ReadSet(state, hash);
 
     public void Register(ActionRegistry registry)
     {
-        registry.Add("propose", "Proposes a change: admit, suspend or reinstate an organisation, or set a protocol parameter.", ParsePropose, ExecutePropose);
+        registry.Add("propose", "Proposes a change: admit, suspend or reinstate an organisation, set a protocol parameter, or add, remove or re-weight a validator.", ParsePropose, ExecutePropose);
         registry.Add("vote", "Votes for the signer's organisation on an open proposal.", ParseVote, ExecuteVote);
     }
 
@@ -197,8 +205,11 @@ public sealed class GovernanceModule : IModule
             var proposal = ReadProposal(context.State, id)!;
             var change = Change.Parse(context.Get(ChangeKey(id))!);
             var refusal = change.Apply(context.Suite, context.Block, context.State, key => context.Get(key), context.Set);
+            var applied = change is ValidatorChange
+                ? string.Create(CultureInfo.InvariantCulture, $"Applied at height {context.Block.Height}; the new validator set governs from height {context.Block.Height + 1}.")
+                : string.Create(CultureInfo.InvariantCulture, $"Applied at height {context.Block.Height}.");
             var updated = refusal is null
-                ? proposal with { Status = ProposalStatus.Applied, Outcome = string.Create(CultureInfo.InvariantCulture, $"Applied at height {context.Block.Height}.") }
+                ? proposal with { Status = ProposalStatus.Applied, Outcome = applied }
                 : proposal with { Status = ProposalStatus.Failed, Outcome = $"{refusal.Code}: {refusal.Message}" };
             context.Set(ProposalKey(id), updated.Encode());
         }
