@@ -318,7 +318,8 @@ public sealed class Chain : IDisposable
             var nextValidators = ValidatorHistory.ChangedSet(proposal.Writes);
             var history = nextValidators is null ? null
                 : _validators.With(proposal.Height + 1, ValidatorSet.DecodeState(nextValidators, Setup.Hash));
-            _store.Append(new BlockWrite(block, records, nextValidators));
+            var nextValidatorsProof = nextValidators is null ? null : proposal.State.Prove(ValidatorSet.StateKey).Encode();
+            _store.Append(new BlockWrite(block, records, nextValidators, nextValidatorsProof));
             if (history is not null)
             {
                 _validators = history;
@@ -396,6 +397,26 @@ public sealed class Chain : IDisposable
 
     public IReadOnlyList<TransactionRecord> GetBlockTransactions(BlockRecord block) =>
         _store.ReadTransactions(block.FirstTransaction, block.TransactionCount);
+
+    /// <summary>
+    /// The validator-set changes that take effect at or before <paramref name="height"/>, each as the block that
+    /// made it (header and commit certificate) and the state proof of the new set under that block's state root:
+    /// what an offline verifier needs to walk from the genesis validators to the set of <paramref name="height"/>.
+    /// </summary>
+    public IReadOnlyList<(BlockRecord Block, byte[] SetProof)> ValidatorTransitions(ulong height)
+    {
+        var transitions = new List<(BlockRecord, byte[])>();
+        foreach (var record in _store.ReadValidatorSets())
+        {
+            if (record.FromHeight > height)
+            {
+                break;
+            }
+            var block = _store.ReadBlock(record.FromHeight - 1) ?? throw new InvalidOperationException($"Block {record.FromHeight - 1}, which changed the validator set, is missing.");
+            transitions.Add((block, record.Proof));
+        }
+        return transitions;
+    }
 
     /// <summary>The inclusion proof of a transaction in its block's transaction root.</summary>
     public MerkleProof ProveTransaction(TransactionRecord record)

@@ -86,14 +86,14 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                     CheckSnapshotValidators(block.Height, state, validators);
                     if (changes.TryGetValue(block.Height + 1, out var change))
                     {
-                        CheckValidatorChange(block, DecodeWrites(block), change);
+                        CheckValidatorChange(block, header, DecodeWrites(block), change);
                     }
                 }
                 else if (block.Height < snapshotHeight)
                 {
                     if (changes.TryGetValue(block.Height + 1, out var change))
                     {
-                        CheckValidatorChange(block, DecodeWrites(block), change);
+                        CheckValidatorChange(block, header, DecodeWrites(block), change);
                     }
                 }
                 else if (block.Height > snapshotHeight)
@@ -107,7 +107,7 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
                         throw Broken(block.Height, "StateRootMismatch", $"the stored write set gives state root {state.Root.ToShortString()}, but the header commits to {header.StateRoot.ToShortString()}.");
                     }
                     writesSinceSnapshot += writes.Length;
-                    CheckValidatorChange(block, writes, changes.GetValueOrDefault(block.Height + 1));
+                    CheckValidatorChange(block, header, writes, changes.GetValueOrDefault(block.Height + 1));
                 }
 
                 blockIndex.Add((block.Hash, block.Height));
@@ -223,12 +223,13 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
     /// The validator-set history as stored beside the blocks (ADR 0012): each set decodes and follows the last.
     /// Each row is checked against the write set of the block that made the change as the scan reaches it.
     /// </summary>
-    private (ValidatorHistory History, Dictionary<ulong, byte[]> Changes) ReadValidatorHistory(ulong targetHeight)
+    private (ValidatorHistory History, Dictionary<ulong, ValidatorSetRecord> Changes) ReadValidatorHistory(ulong targetHeight)
     {
         var history = ValidatorHistory.Genesis(setup.GenesisValidators);
-        var changes = new Dictionary<ulong, byte[]>();
-        foreach (var (fromHeight, encoded) in store.ReadValidatorSets())
+        var changes = new Dictionary<ulong, ValidatorSetRecord>();
+        foreach (var record in store.ReadValidatorSets())
         {
+            var (fromHeight, encoded) = (record.FromHeight, record.Set);
             var madeAt = fromHeight - 1;
             if (fromHeight < 2 || madeAt > targetHeight)
             {
@@ -237,23 +238,40 @@ internal sealed class ChainChecker(ChainSetup setup, ChainStore store, SnapshotS
             var set = ValidatorHistory.TryDecode(encoded, setup.Hash)
                 ?? throw Broken(madeAt, "ValidatorSetHistoryDamaged", $"the validator set stored from height {fromHeight} cannot be decoded.");
             history = history.With(fromHeight, set);
-            changes[fromHeight] = encoded;
+            changes[fromHeight] = record;
         }
         return (history, changes);
     }
 
-    /// <summary>The stored history must hold exactly the set the block's execution wrote, if it wrote one.</summary>
-    private static void CheckValidatorChange(BlockRecord block, StateWrite[] writes, byte[]? stored)
+    /// <summary>
+    /// The stored history must hold exactly the set the block's execution wrote, if it wrote one, with a state proof
+    /// of it under the block's state root.
+    /// </summary>
+    private void CheckValidatorChange(BlockRecord block, BlockHeader header, StateWrite[] writes, ValidatorSetRecord? stored)
     {
         var written = ValidatorHistory.ChangedSet(writes);
         if (written is null && stored is null)
         {
             return;
         }
-        if (written is null || stored is null || !written.AsSpan().SequenceEqual(stored))
+        if (written is null || stored is null || !written.AsSpan().SequenceEqual(stored.Set))
         {
             throw Broken(block.Height, "ValidatorSetHistoryDamaged",
                 "the validator set stored for the next height differs from the one the block's write set installs.");
+        }
+        StateProof proof;
+        try
+        {
+            proof = StateProof.Decode(stored.Proof);
+        }
+        catch (EncodingException)
+        {
+            throw Broken(block.Height, "ValidatorSetHistoryDamaged", "the stored proof of the next validator set cannot be decoded.");
+        }
+        if (!proof.Key.AsSpan().SequenceEqual(ValidatorSet.StateKey) || proof.Value is null || !proof.Value.AsSpan().SequenceEqual(stored.Set)
+            || !proof.Verify(setup.Hash, header.StateRoot))
+        {
+            throw Broken(block.Height, "ValidatorSetHistoryDamaged", "the stored proof of the next validator set does not lead to the block's state root.");
         }
     }
 

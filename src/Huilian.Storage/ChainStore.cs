@@ -20,8 +20,13 @@ public sealed record TransactionRecord(long Sequence, ulong Height, int Index, H
 /// <summary>
 /// Everything written when a block commits, in one SQLite transaction. <paramref name="NextValidators"/> is the
 /// validator set (its state encoding) when executing the block changed it: it governs from the next height.
+/// <paramref name="NextValidatorsProof"/> proves that set under the block's state root, for offline proofs that
+/// walk from the genesis validators to a later set.
 /// </summary>
-public sealed record BlockWrite(BlockRecord Block, IReadOnlyList<TransactionRecord> Transactions, byte[]? NextValidators = null);
+public sealed record BlockWrite(BlockRecord Block, IReadOnlyList<TransactionRecord> Transactions, byte[]? NextValidators = null, byte[]? NextValidatorsProof = null);
+
+/// <summary>A validator-set change as stored: the height it governs from, the set's state encoding, and its state proof under the state root of the block before.</summary>
+public sealed record ValidatorSetRecord(ulong FromHeight, byte[] Set, byte[] Proof);
 
 /// <summary>
 /// The block log in SQLite (WAL, synchronous=FULL): blocks by height and transactions by a global sequence
@@ -93,7 +98,8 @@ public sealed class ChainStore : IDisposable
                     receipt BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS validator_sets(
                     from_height INTEGER PRIMARY KEY,
-                    validator_set BLOB NOT NULL);
+                    validator_set BLOB NOT NULL,
+                    proof BLOB NOT NULL);
                 """);
             var store = new ChainStore(connection, path);
             var schema = store.GetMeta("schema");
@@ -213,9 +219,10 @@ public sealed class ChainStore : IDisposable
             {
                 using var command = _connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = "INSERT INTO validator_sets(from_height, validator_set) VALUES($from, $set)";
+                command.CommandText = "INSERT INTO validator_sets(from_height, validator_set, proof) VALUES($from, $set, $proof)";
                 command.Parameters.AddWithValue("$from", checked((long)write.Block.Height + 1));
                 command.Parameters.AddWithValue("$set", validators);
+                command.Parameters.AddWithValue("$proof", write.NextValidatorsProof ?? throw new ArgumentException("A validator set change needs its state proof."));
                 command.ExecuteNonQuery();
             }
             transaction.Commit();
@@ -223,19 +230,18 @@ public sealed class ChainStore : IDisposable
     }
 
     /// <summary>
-    /// Every validator-set change, in height order: the height from which each set governs and its state encoding.
-    /// The genesis set is not stored here (it is in the genesis file).
+    /// Every validator-set change, in height order. The genesis set is not stored here (it is in the genesis file).
     /// </summary>
-    public List<(ulong FromHeight, byte[] Set)> ReadValidatorSets()
+    public List<ValidatorSetRecord> ReadValidatorSets()
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT from_height, validator_set FROM validator_sets ORDER BY from_height";
+        command.CommandText = "SELECT from_height, validator_set, proof FROM validator_sets ORDER BY from_height";
         using var reader = command.ExecuteReader();
-        var sets = new List<(ulong, byte[])>();
+        var sets = new List<ValidatorSetRecord>();
         while (reader.Read())
         {
-            sets.Add(((ulong)reader.GetInt64(0), (byte[])reader.GetValue(1)));
+            sets.Add(new ValidatorSetRecord((ulong)reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
         }
         return sets;
     }

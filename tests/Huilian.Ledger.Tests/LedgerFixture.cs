@@ -68,6 +68,10 @@ internal sealed class LedgerFixture : IDisposable
         Transaction.Create(Setup.Hash, key ?? Admin, Setup.ChainId, nonce ?? ++_nonce, expiry ?? Chain.Head.Height + 100, "evidence", "record",
             Encoding.UTF8.GetBytes($"{{\"hash\":\"{hash}\",\"owner\":\"o\",\"type\":\"t\",\"label\":\"l\"}}"));
 
+    /// <summary>A governance transaction by the admin (the regulator's: its vote alone passes a proposal here).</summary>
+    public Transaction Governance(string action, string payload) =>
+        Transaction.Create(Setup.Hash, Admin, Setup.ChainId, ++_nonce, Chain.Head.Height + 100, "gov", action, Encoding.UTF8.GetBytes(payload));
+
     public static Hash32 HashOf(int i)
     {
         var bytes = new byte[32];
@@ -76,14 +80,32 @@ internal sealed class LedgerFixture : IDisposable
         return new Hash32(bytes);
     }
 
-    public CommitCertificate Sign(BlockProposal proposal) =>
-        new(proposal.Height, 0, proposal.Hash, [new CommitSignature(0, Validator.Sign(VoteSigning.PrecommitBytes(Setup.ChainId, proposal.Height, 0, proposal.Hash)))]);
+    /// <summary>Validator keys the fixture signs with besides <see cref="Validator"/> (for sets governance changed).</summary>
+    public List<ISigningKey> OtherValidators { get; } = [];
+
+    /// <summary>A certificate signed by every key the fixture holds that is in the set deciding the proposal's height.</summary>
+    public CommitCertificate Sign(BlockProposal proposal)
+    {
+        var set = Chain.ValidatorsAt(proposal.Height);
+        var bytes = VoteSigning.PrecommitBytes(Setup.ChainId, proposal.Height, 0, proposal.Hash);
+        var signatures = new List<CommitSignature>();
+        foreach (var key in OtherValidators.Prepend(Validator))
+        {
+            if (set.IndexOf(key.PublicKey) is var index and >= 0)
+            {
+                signatures.Add(new CommitSignature((uint)index, key.Sign(bytes)));
+            }
+        }
+        return new(proposal.Height, 0, proposal.Hash, signatures.OrderBy(s => s.ValidatorIndex).ToArray());
+    }
 
     /// <summary>Builds, signs and commits a block of <paramref name="transactions"/>.</summary>
     public CommittedBlock CommitBlock(params Transaction[] transactions)
     {
         TimeMs += 1000;
-        var proposal = Chain.BuildBlock(transactions, TimeMs, Validator.PublicKey);
+        var set = Chain.ValidatorsAt(Chain.Head.Height + 1);
+        var proposer = OtherValidators.Prepend(Validator).First(k => set.IndexOf(k.PublicKey) >= 0);
+        var proposal = Chain.BuildBlock(transactions, TimeMs, proposer.PublicKey);
         return Chain.Commit(proposal, Sign(proposal));
     }
 

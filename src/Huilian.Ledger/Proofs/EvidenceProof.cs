@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Huilian.Core;
 using Huilian.Core.Codec;
+using Huilian.Core.Crypto;
 using Huilian.Core.Genesis;
 using Huilian.Core.Ledger;
 using Huilian.Core.State;
@@ -14,7 +15,10 @@ namespace Huilian.Ledger.Proofs;
 /// A self-contained proof that a document hash was recorded: the state entry with its Merkle proof, the header
 /// whose state root it proves against, and that header's commit certificate. Anyone holding the chain's genesis
 /// file can check it offline; no node is needed. The "record" field is for people: verification reads the
-/// record from the proven bytes and refuses a file whose "record" says anything else.
+/// record from the proven bytes and refuses a file whose "record" says anything else. When governance changed the
+/// validator set before the proven block, <see cref="Transitions"/> carries each change: the block that made it,
+/// certified by the set before it, and a state proof of the new set under that block's state root, so the
+/// verifier walks from the genesis validators to the set that certified the proven block (ADR 0012).
 /// </summary>
 public sealed class EvidenceProof
 {
@@ -39,7 +43,14 @@ public sealed class EvidenceProof
     /// <summary>The canonical encoding of that header's commit certificate, hex.</summary>
     public required string Commit { get; init; }
 
-    public static EvidenceProof Create(ChainSetup setup, StateProof stateProof, BlockHeader header, CommitCertificate commit)
+    /// <summary>The validator-set changes between genesis and the proven block, oldest first (absent or empty: none).</summary>
+    public IReadOnlyList<ValidatorTransition>? Transitions { get; init; }
+
+    /// <summary>Bounds the walk an offline verifier makes.</summary>
+    public const int TransitionsMax = 10_000;
+
+    public static EvidenceProof Create(ChainSetup setup, StateProof stateProof, BlockHeader header, CommitCertificate commit,
+        IReadOnlyList<ValidatorTransition>? transitions = null)
     {
         var record = EvidenceRecord.Decode(stateProof.Value ?? throw new ArgumentException("The state proof shows no record."));
         return new EvidenceProof
@@ -52,8 +63,15 @@ public sealed class EvidenceProof
             StateProof = Convert.ToHexStringLower(stateProof.Encode()),
             Header = Convert.ToHexStringLower(header.Encode()),
             Commit = Convert.ToHexStringLower(commit.Encode()),
+            Transitions = transitions is { Count: > 0 } ? transitions : null,
         };
     }
+
+    /// <summary>The transitions a proof against the block at <paramref name="height"/> needs, read from the chain.</summary>
+    public static IReadOnlyList<ValidatorTransition> TransitionsFor(Chain chain, ulong height) =>
+        chain.ValidatorTransitions(height)
+            .Select(t => new ValidatorTransition(Convert.ToHexStringLower(t.Block.Header), Convert.ToHexStringLower(t.Block.Commit), Convert.ToHexStringLower(t.SetProof)))
+            .ToArray();
 
     public string ToJson() => JsonSerializer.Serialize(this, ProofJsonContext.Default.EvidenceProof);
 
@@ -107,10 +125,12 @@ public sealed class EvidenceProof
         }
 
         var blockHash = header.ComputeHash(suite.Hash);
-        var validators = genesis.CreateValidatorSet(suite.Hash);
+        var validators = WalkTransitions(genesis, suite, header.Height);
         if (header.ValidatorSetHash != validators.Hash)
         {
-            throw new ProofException("ProofValidatorsUnknown", "The header was signed by a validator set other than the genesis validators.");
+            throw new ProofException("ProofValidatorsUnknown", Transitions is { Count: > 0 }
+                ? "The header was signed by a validator set other than the one its transitions lead to."
+                : "The header was signed by a validator set other than the genesis validators.");
         }
         var commitError = validators.VerifyCommit(genesis.ChainId, header.Height, blockHash, commit, suite.Signatures);
         if (commitError is not null)
@@ -144,6 +164,62 @@ public sealed class EvidenceProof
         }
         return new VerifiedEvidence(record, header.Height, blockHash, header.TimeMs, commit.Signatures.Count);
     }
+
+    /// <summary>From the genesis validators through every transition (each certified by the set before it) to the set of <paramref name="provenHeight"/>.</summary>
+    private ValidatorSet WalkTransitions(GenesisDocument genesis, ICryptoSuite suite, ulong provenHeight)
+    {
+        var validators = genesis.CreateValidatorSet(suite.Hash);
+        var transitions = Transitions ?? [];
+        if (transitions.Count > TransitionsMax)
+        {
+            throw new ProofException("ProofMalformed", $"The proof carries {transitions.Count} validator-set transitions; at most {TransitionsMax} are read.");
+        }
+        ulong previousHeight = 0;
+        for (var i = 0; i < transitions.Count; i++)
+        {
+            var transition = transitions[i];
+            BlockHeader header;
+            CommitCertificate commit;
+            StateProof setProof;
+            try
+            {
+                header = BlockHeader.Decode(Convert.FromHexString(transition.Header));
+                commit = CommitCertificate.Decode(Convert.FromHexString(transition.Commit));
+                setProof = Core.State.StateProof.Decode(Convert.FromHexString(transition.Validators));
+            }
+            catch (Exception exception) when (exception is FormatException or EncodingException or ArgumentNullException)
+            {
+                throw new ProofException("ProofMalformed", $"Transition {i + 1} cannot be read: {exception.Message}");
+            }
+            // A change made by block e governs from e + 1: it must be made before the proven block, in order.
+            if (header.ChainId != genesis.ChainId || header.Height <= previousHeight || header.Height >= provenHeight)
+            {
+                throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1} (block {header.Height}) is out of order or not before the proven block {provenHeight}.");
+            }
+            if (header.ValidatorSetHash != validators.Hash)
+            {
+                throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1}: block {header.Height} was not decided by the set the transitions before it lead to.");
+            }
+            if (validators.VerifyCommit(genesis.ChainId, header.Height, header.ComputeHash(suite.Hash), commit, suite.Signatures) is { } error)
+            {
+                throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1}: block {header.Height} is not certified by its validators: {error.Message}");
+            }
+            if (!setProof.Key.AsSpan().SequenceEqual(ValidatorSet.StateKey) || setProof.Value is null || !setProof.Verify(suite.Hash, header.StateRoot))
+            {
+                throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1}: the new validator set is not proven under block {header.Height}'s state root.");
+            }
+            try
+            {
+                validators = ValidatorSet.DecodeState(setProof.Value, suite.Hash);
+            }
+            catch (EncodingException exception)
+            {
+                throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1}: the proven value is not a validator set: {exception.Message}");
+            }
+            previousHeight = header.Height;
+        }
+        return validators;
+    }
 }
 
 /// <summary>The human-readable copy of the proven record.</summary>
@@ -153,6 +229,9 @@ public sealed record EvidenceProofRecord(string Hash, string Owner, string Type,
         record.DocumentHash.ToString(), record.Owner, record.Type, record.Label, Convert.ToHexStringLower(record.Signer),
         record.Height, record.Time, record.TransactionId.ToString());
 }
+
+/// <summary>One validator-set change in a proof: the block that made it and its certificate, and the state proof of the new set (all hex).</summary>
+public sealed record ValidatorTransition(string Header, string Commit, string Validators);
 
 /// <summary>What a valid proof establishes.</summary>
 public sealed record VerifiedEvidence(EvidenceRecord Record, ulong ProvenAtHeight, Hash32 ProvenAtBlock, long ProvenAtTimeMs, int CommitSignatures);

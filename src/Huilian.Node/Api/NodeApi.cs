@@ -414,7 +414,8 @@ public static class NodeApi
         {
             return Problems.For("InternalError", "The block of the newest state is not readable.");
         }
-        var proof = EvidenceProof.Create(node.Setup, state.Prove(key), BlockHeader.Decode(block.Header), CommitCertificate.Decode(block.Commit));
+        var proof = EvidenceProof.Create(node.Setup, state.Prove(key), BlockHeader.Decode(block.Header), CommitCertificate.Decode(block.Commit),
+            EvidenceProof.TransitionsFor(node.Chain, block.Height));
         return Results.Json(new { record = proof.Record, proof });
     }
 

@@ -288,4 +288,34 @@ public sealed class ValidatorSetTests : IDisposable
         Assert.Null(set.VerifyCommit(Chain, 7, Block, commit, GmSuite.Instance.Signatures));
         Assert.Equal("CommitInvalidSignature", set.VerifyCommit(Chain, 7, Block, commit, TestKeys.Ecdsa)?.Code);
     }
+
+    // ---- The state form (ADR 0012): every field, the organisation included; the hash covers name, key and power only.
+
+    [Fact]
+    public void TheStateFormRoundTripsAndTheOrganisationIsNotHashed()
+    {
+        var set = new ValidatorSet([new Validator("a", _keys[0].PublicKey, 3, "bank-a"), new Validator("b", _keys[1].PublicKey, 5)], TestKeys.Sha256);
+        var decoded = ValidatorSet.DecodeState(set.EncodeState(), TestKeys.Sha256);
+        Assert.Equal(set.EncodeState(), decoded.EncodeState());
+        Assert.Equal(("bank-a", ""), (decoded.Validators[0].Organisation, decoded.Validators[1].Organisation));
+        Assert.Equal(set.Hash, decoded.Hash);
+        var otherOrganisation = new ValidatorSet([new Validator("a", _keys[0].PublicKey, 3, "bank-b"), new Validator("b", _keys[1].PublicKey, 5)], TestKeys.Sha256);
+        Assert.Equal(set.Hash, otherOrganisation.Hash);
+        Assert.Equal(1, set.IndexOf("b"));
+        Assert.Equal(-1, set.IndexOf("c"));
+    }
+
+    [Fact]
+    public void AStateFormThatIsNotAValidSetIsRefused()
+    {
+        var good = new ValidatorSet([new Validator("a", _keys[0].PublicKey, 3)], TestKeys.Sha256).EncodeState();
+        var wrongVersion = good.ToArray();
+        wrongVersion[0] = 9;
+        Assert.Equal(Huilian.Core.Codec.EncodingErrors.UnsupportedVersion, Assert.Throws<Huilian.Core.Codec.EncodingException>(() => ValidatorSet.DecodeState(wrongVersion, TestKeys.Sha256)).Code);
+        Assert.Throws<Huilian.Core.Codec.EncodingException>(() => ValidatorSet.DecodeState(good.AsSpan(0, good.Length - 1), TestKeys.Sha256));
+        Assert.Throws<Huilian.Core.Codec.EncodingException>(() => ValidatorSet.DecodeState([.. good, 0], TestKeys.Sha256));
+        var empty = new byte[] { 1, 0, 0, 0, 0 };
+        Assert.Throws<Huilian.Core.Codec.EncodingException>(() => ValidatorSet.DecodeState(empty, TestKeys.Sha256));
+        Assert.Throws<ArgumentException>(() => new ValidatorSet([new Validator("a", _keys[0].PublicKey, 3), new Validator("a", _keys[1].PublicKey, 3)], TestKeys.Sha256));
+    }
 }

@@ -475,11 +475,95 @@ public sealed class GovernanceTests
     [InlineData("{\"kind\":\"dissolve-consortium\"}", "ProposalKindUnknown")]
     [InlineData("{\"kind\":\"suspend-organisation\",\"organisation\":\"nobody\"}", MembershipCodes.OrganisationUnknown)]
     [InlineData("{\"kind\":\"reinstate-organisation\",\"organisation\":\"bank-a\"}", "OrganisationNotSuspended")]
+    [InlineData("{\"kind\":\"remove-validator\",\"name\":\"v9\"}", "ValidatorUnknown")]
+    [InlineData("{\"kind\":\"set-validator-power\",\"name\":\"v9\",\"power\":3}", "ValidatorUnknown")]
+    [InlineData("{\"kind\":\"set-validator-power\",\"name\":\"v0\",\"power\":1}", "ValidatorPowerUnchanged")]
+    [InlineData("{\"kind\":\"set-validator-power\",\"name\":\"v0\",\"power\":0}", ResultCodes.PayloadFieldOutOfRange)]
+    [InlineData("{\"kind\":\"set-validator-power\",\"name\":\"v0\",\"power\":281474976710657}", ResultCodes.PayloadFieldOutOfRange)]
+    [InlineData("{\"kind\":\"add-validator\",\"name\":\"v1\",\"publicKey\":\"" + NewKey + "\",\"power\":1,\"organisation\":\"bank-a\"}", "ValidatorExists")]
+    [InlineData("{\"kind\":\"add-validator\",\"name\":\"v4\",\"publicKey\":\"04" + "00" + "\",\"power\":1,\"organisation\":\"bank-a\"}", "ValidatorKeyInvalid")]
+    [InlineData("{\"kind\":\"add-validator\",\"name\":\"v4\",\"publicKey\":\"" + NewKey + "\",\"power\":1,\"organisation\":\"nobody\"}", MembershipCodes.OrganisationUnknown)]
+    [InlineData("{\"kind\":\"add-validator\",\"name\":\"v4\",\"publicKey\":\"" + NewKey + "\",\"power\":0,\"organisation\":\"bank-a\"}", ResultCodes.PayloadFieldOutOfRange)]
+    [InlineData("{\"kind\":\"add-validator\",\"name\":\"v4\",\"power\":1,\"organisation\":\"bank-a\"}", ResultCodes.PayloadFieldMissing)]
     public void HopelessProposalsAreRefusedAtOnce(string payload, string code)
     {
         var receipt = _chain.Run(_chain.Next("regulator/admin", "gov", "propose", payload));
         Assert.Equal(code, receipt.Code);
         Assert.Equal(0UL, GovernanceModule.ReadCount(_chain.State));
+    }
+
+    /// <summary>A valid P-256 public key (uncompressed) no validator holds.</summary>
+    private const string NewKey = "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+
+    private static string AddValidator(string name, string organisation, ulong power = 1) =>
+        $"{{\"kind\":\"add-validator\",\"name\":\"{name}\",\"publicKey\":\"{NewKey}\",\"power\":{power},\"organisation\":\"{organisation}\"}}";
+
+    private ValidatorSet Validators() => GovernanceModule.ReadValidators(_chain.State, _chain.Suite.Hash)!;
+
+    private void Pass(ulong id)
+    {
+        foreach (var organisation in new[] { "regulator", "bank-a", "bank-b" })
+        {
+            Assert.Equal(ResultCodes.Ok, CastVote(organisation, id).Code);
+        }
+        Assert.Equal(ProposalStatus.Passed, Proposal(id).Status);
+    }
+
+    [Fact]
+    public void ValidatorChangesApplyAtTheEffectiveHeightAndChangeWhichOrganisationsVote()
+    {
+        Assert.Equal(4, Validators().Count);
+        var add = Propose(AddValidator("v4", "bank-a", power: 3));
+        Pass(add);
+        Assert.Equal(4, Validators().Count); // not before its effective height
+        _chain.RunBlock();
+        Assert.Equal(ProposalStatus.Applied, Proposal(add).Status);
+        Assert.EndsWith($"the new validator set governs from height {_chain.Height + 1}.", Proposal(add).Outcome, StringComparison.Ordinal);
+        var set = Validators();
+        Assert.Equal(("v4", 3UL, "bank-a"), (set.Validators[4].Name, set.Validators[4].Power, set.Validators[4].Organisation));
+
+        var power = Propose("{\"kind\":\"set-validator-power\",\"name\":\"v4\",\"power\":5}");
+        Pass(power);
+        _chain.RunBlock();
+        Assert.Equal(5UL, Validators().Validators[4].Power);
+
+        // Removing customs' only validator takes customs out of the electorate: 3 of 3 are then needed with the regulator.
+        var remove = Propose("{\"kind\":\"remove-validator\",\"name\":\"v3\"}");
+        Pass(remove);
+        _chain.RunBlock();
+        Assert.Equal(["v0", "v1", "v2", "v4"], Validators().Validators.Select(v => v.Name));
+        var next = Propose(Suspend("bank-b"));
+        Assert.Equal(ResultCodes.Ok, CastVote("regulator", next).Code);
+        var customs = CastVote("customs", next);
+        using var tally = JsonDocument.Parse(customs.Result);
+        Assert.StartsWith("1 of 3 validator-running organisations approve, 2 needed", tally.RootElement.GetProperty("tally").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AValidatorChangeThatCanNoLongerBeMadeWhenDueFailsAndWritesNothing()
+    {
+        var due = _chain.Height + 10;
+        var first = Propose($"{{\"kind\":\"remove-validator\",\"name\":\"v2\",\"applyAtHeight\":{due}}}");
+        var second = Propose($"{{\"kind\":\"remove-validator\",\"name\":\"v2\",\"applyAtHeight\":{due}}}");
+        Pass(first);
+        Pass(second);
+        Assert.Equal(due, Proposal(second).EffectiveHeight);
+        while (_chain.Height < due)
+        {
+            _chain.RunBlock();
+        }
+        Assert.Equal(ProposalStatus.Applied, Proposal(first).Status);
+        Assert.Equal(ProposalStatus.Failed, Proposal(second).Status);
+        Assert.StartsWith("ValidatorUnknown", Proposal(second).Outcome, StringComparison.Ordinal);
+        Assert.Equal(3, Validators().Count);
+    }
+
+    [Fact]
+    public void TheLastValidatorCannotBeRemoved()
+    {
+        var solo = new TestChain("intl", [], [], null);
+        var receipt = solo.Run(solo.Next("regulator/admin", "gov", "propose", "{\"kind\":\"remove-validator\",\"name\":\"v0\"}"));
+        Assert.Equal("LastValidator", receipt.Code);
     }
 
     [Fact]
