@@ -217,12 +217,11 @@ public sealed class ConsensusReplica
                 RetrySync();
                 _env.Schedule(_options.GossipIntervalMs, new GossipTimer());
                 break;
-            case ValueTimer value:
+            case ValueTimer:
+                // One wake-up timer is kept at a time, so this one may have been set for an earlier height or round
+                // while the current request relied on it: always look again (TryProduceValue checks the height).
                 _valueTimerDueMs = long.MaxValue;
-                if (_pendingValue is { } pending && pending.Height == value.Height && pending.Round == value.Round)
-                {
-                    TryProduceValue();
-                }
+                TryProduceValue();
                 break;
         }
     }

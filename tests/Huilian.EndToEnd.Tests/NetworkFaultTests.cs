@@ -32,7 +32,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         using var directory = new TemporaryDirectory();
         var up = await HuilianProcess.Run("network", "up", "--validators", "4", "--observers", "1", "--dir", directory.Path);
         Assert.True(up.ExitCode == 0, up.Stderr);
-        var network = new Network(directory.Path);
+        var network = new TestNetwork(directory.Path);
         try
         {
             await Run(network);
@@ -41,14 +41,14 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         {
             foreach (var pid in network.Nodes.Select(n => network.Pid(n.Name)).OfType<int>())
             {
-                Signal(pid, "CONT");
+                TestNetwork.Signal(pid, "CONT");
             }
             var down = await HuilianProcess.Run("network", "down", "--dir", directory.Path);
             output.WriteLine(down.Stdout + down.Stderr);
         }
     }
 
-    private async Task Run(Network network)
+    private async Task Run(TestNetwork network)
     {
         var watch = Stopwatch.StartNew();
         var load = await Load.Start(network);
@@ -80,15 +80,15 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             await network.WaitForProgress(live, blocks: 5, ProgressTimeout);
             var acknowledged = load.Acknowledged.Count;
             await load.WaitForAcknowledged(acknowledged + 50, ProgressTimeout);
-            await network.CheckConsistent(live, load);
+            await network.CheckConsistent(live, load.Acknowledged);
             Log(watch, "node3 killed: the others committed 5 more blocks and 50 more acknowledged transactions");
 
             // (2) It comes back and catches up.
             var rejoin = Stopwatch.StartNew();
-            await StartNode(network, "node3");
+            await network.Start("node3");
             await network.WaitForCatchUp("node3", ["node0", "node1", "node2"], ProgressTimeout);
             Log(watch, $"node3 restarted and caught up in {rejoin.ElapsedMilliseconds} ms (process start included)");
-            await network.CheckConsistent(network.AllNames, load);
+            await network.CheckConsistent(network.AllNames, load.Acknowledged);
 
             // (3) Two validators down: 20 of 40 power is below the quorum of 27; nothing may commit, nothing may fork.
             Assert.Equal(0, (await HuilianProcess.Run("network", "kill", "node2", "--dir", network.Directory)).ExitCode);
@@ -99,15 +99,15 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(8));
             var stillAt = await network.MaxHeight(halted);
             Assert.True(stillAt <= stalledAt, $"With two of four validators down the chain went from {stalledAt} to {stillAt}.");
-            await network.CheckConsistent(halted, load);
+            await network.CheckConsistent(halted, load.Acknowledged);
             Log(watch, $"node2 and node3 killed: the chain stopped at height {stillAt}");
 
             // (4) One returns: three of four again, the chain resumes.
-            await StartNode(network, "node2");
+            await network.Start("node2");
             await network.WaitForProgress(["node0", "node1", "node2"], blocks: 3, ProgressTimeout);
-            await StartNode(network, "node3");
+            await network.Start("node3");
             await network.WaitForCatchUp("node3", ["node0", "node1", "node2"], ProgressTimeout);
-            await network.CheckConsistent(network.AllNames, load);
+            await network.CheckConsistent(network.AllNames, load.Acknowledged);
             Log(watch, "node2 and node3 back: the chain resumed and both caught up");
 
             // (5) Pause the proposer of the height in progress: its round times out and another proposer commits.
@@ -115,17 +115,17 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             var proposer = consensus.GetProperty("proposerName").GetString()!;
             var pausedAt = consensus.GetProperty("height").GetUInt64();
             var pid = network.Pid(proposer) ?? throw new InvalidOperationException($"{proposer} is not running.");
-            Signal(pid, "STOP");
+            TestNetwork.Signal(pid, "STOP");
             var others = network.Validators.Where(n => n != proposer).ToArray();
             try
             {
                 await network.WaitForProgress(others, blocks: 3, ProgressTimeout);
                 Assert.True(await network.MaxHeight(others) >= pausedAt + 2);
-                await network.CheckConsistent(others.Append("observer0").ToArray(), load);
+                await network.CheckConsistent(others.Append("observer0").ToArray(), load.Acknowledged);
             }
             finally
             {
-                Signal(pid, "CONT");
+                TestNetwork.Signal(pid, "CONT");
             }
             await network.WaitForCatchUp(proposer, others, ProgressTimeout);
             Log(watch, $"{proposer} (proposer at height {pausedAt}) paused: the others committed past it; resumed, it caught up");
@@ -137,7 +137,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
                 Assert.Equal(0, stop.ExitCode);
                 var rest = network.AllNames.Where(n => n != name).ToArray();
                 await network.WaitForProgress(rest, blocks: 2, ProgressTimeout);
-                await StartNode(network, name);
+                await network.Start(name);
                 await network.WaitForCatchUp(name, rest, ProgressTimeout);
             }
             Log(watch, "every node restarted in turn; the chain kept committing");
@@ -150,7 +150,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             var again = await HuilianProcess.Run("network", "up", "--dir", network.Directory);
             Assert.True(again.ExitCode == 0, again.Stderr);
             await network.WaitForProgress(network.AllNames, blocks: 3, ProgressTimeout);
-            await network.CheckConsistent(network.AllNames, load);
+            await network.CheckConsistent(network.AllNames, load.Acknowledged);
             Log(watch, "every node killed at once and started again: the chain resumed");
             acknowledged = load.Acknowledged.Count;
             await load.WaitForAcknowledged(acknowledged + 50, ProgressTimeout);
@@ -160,166 +160,13 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             await load.Stop();
         }
         await network.WaitForSameHeight(network.AllNames, ProgressTimeout);
-        await network.CheckConsistent(network.AllNames, load);
+        await network.CheckConsistent(network.AllNames, load.Acknowledged);
         Log(watch, $"done: {load.Acknowledged.Count} acknowledged transactions, all on every node at the acknowledged height; "
             + $"{load.Retries} resubmissions after a node went away");
         Assert.True(load.Refusals.IsEmpty, "Refused: " + string.Join("; ", load.Refusals.Take(5)));
     }
 
     private void Log(Stopwatch watch, string message) => output.WriteLine($"[{watch.Elapsed.TotalSeconds,6:F1} s] {message}");
-
-    private static async Task StartNode(Network network, string name)
-    {
-        var start = await HuilianProcess.Run("network", "start", name, "--dir", network.Directory);
-        Assert.True(start.ExitCode == 0, $"network start {name}: {start.Stderr}");
-    }
-
-    private static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
-
-    private sealed class Network
-    {
-        private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
-
-        public Network(string directory)
-        {
-            Directory = directory;
-            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "network.json")));
-            Nodes = manifest.RootElement.GetProperty("nodes").EnumerateArray()
-                .Select(n => (Name: n.GetProperty("name").GetString()!, Url: n.GetProperty("url").GetString()!, Role: n.GetProperty("role").GetString()!))
-                .ToArray();
-            foreach (var node in Nodes)
-            {
-                _clients[node.Name] = new HttpClient { BaseAddress = new Uri(node.Url), Timeout = TimeSpan.FromSeconds(10) };
-            }
-        }
-
-        public string Directory { get; }
-
-        public IReadOnlyList<(string Name, string Url, string Role)> Nodes { get; }
-
-        public string[] AllNames => Nodes.Select(n => n.Name).ToArray();
-
-        public string[] Validators => Nodes.Where(n => n.Role == "validator").Select(n => n.Name).ToArray();
-
-        public HttpClient Client(string name) => _clients[name];
-
-        public int? Pid(string name)
-        {
-            var path = Path.Combine(Directory, "nodes", name, "node.pid");
-            return File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), out var pid) ? pid : null;
-        }
-
-        public async Task<ulong?> Height(string name)
-        {
-            try
-            {
-                var status = await Client(name).GetFromJsonAsync<JsonElement>("/v1/status");
-                return status.GetProperty("height").GetUInt64();
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                return null;
-            }
-        }
-
-        public async Task<ulong> MaxHeight(IEnumerable<string> names) =>
-            (await Task.WhenAll(names.Select(Height))).Max(h => h ?? 0);
-
-        public async Task WaitForProgress(IReadOnlyList<string> names, int blocks, TimeSpan timeout)
-        {
-            var start = await MaxHeight(names);
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                var heights = await Task.WhenAll(names.Select(Height));
-                if (heights.All(h => h >= start + (ulong)blocks))
-                {
-                    return;
-                }
-                await Task.Delay(200);
-            }
-            var final = await Task.WhenAll(names.Select(Height));
-            Assert.Fail($"No progress of {blocks} blocks from {start} in {timeout.TotalSeconds} s on {string.Join(", ", names)}: heights {string.Join(", ", final)}.");
-        }
-
-        public async Task WaitForCatchUp(string name, IReadOnlyList<string> others, TimeSpan timeout)
-        {
-            var target = await MaxHeight(others);
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                if (await Height(name) >= target)
-                {
-                    return;
-                }
-                await Task.Delay(200);
-            }
-            Assert.Fail($"{name} did not reach height {target} in {timeout.TotalSeconds} s (it is at {await Height(name)}).");
-        }
-
-        public async Task WaitForSameHeight(IReadOnlyList<string> names, TimeSpan timeout)
-        {
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                var heights = await Task.WhenAll(names.Select(Height));
-                if (heights.All(h => h is not null) && heights.Distinct().Count() == 1)
-                {
-                    return;
-                }
-                await Task.Delay(300);
-            }
-        }
-
-        /// <summary>
-        /// Every named node has the same block hash at every height they all have, and every acknowledged transaction
-        /// is in its chain at the acknowledged height (for the heights it has).
-        /// </summary>
-        public async Task CheckConsistent(IReadOnlyList<string> names, Load load)
-        {
-            var heights = await Task.WhenAll(names.Select(Height));
-            Assert.All(heights, h => Assert.NotNull(h));
-            var common = heights.Min(h => h!.Value);
-            var chains = await Task.WhenAll(names.Select(name => ReadChain(name, common)));
-            for (ulong height = 1; height <= common; height++)
-            {
-                var hashes = chains.Select(c => c.Hashes[height]).Distinct().ToArray();
-                Assert.True(hashes.Length == 1, $"Fork at height {height}: {string.Join(" / ", names.Zip(chains, (n, c) => n + " " + c.Hashes[height]))}");
-            }
-            foreach (var (id, height) in load.Acknowledged)
-            {
-                if (height > common)
-                {
-                    continue;
-                }
-                foreach (var (name, chain) in names.Zip(chains))
-                {
-                    Assert.True(chain.Transactions.TryGetValue(id, out var found) && found == height,
-                        $"Transaction {id} was acknowledged at height {height} but {name} has it at {(chain.Transactions.TryGetValue(id, out var h) ? h : "no height")}.");
-                }
-            }
-        }
-
-        private async Task<(Dictionary<ulong, string> Hashes, Dictionary<string, ulong> Transactions)> ReadChain(string name, ulong upTo)
-        {
-            var hashes = new Dictionary<ulong, string>();
-            var transactions = new Dictionary<string, ulong>(StringComparer.Ordinal);
-            for (ulong height = 1; height <= upTo; height++)
-            {
-                var block = await Client(name).GetFromJsonAsync<JsonElement>($"/v1/blocks/{height}");
-                hashes[height] = block.GetProperty("header").GetProperty("hash").GetString()!;
-                foreach (var transaction in block.GetProperty("transactions").EnumerateArray())
-                {
-                    transactions[transaction.GetProperty("id").GetString()!] = height;
-                }
-            }
-            return (hashes, transactions);
-        }
-    }
 
     /// <summary>
     /// Clients that each register a key and then record evidence, one transaction at a time, waiting for its commit,
@@ -338,7 +185,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
 
         public long Retries => Interlocked.Read(ref _retries);
 
-        public static async Task<Load> Start(Network network)
+        public static async Task<Load> Start(TestNetwork network)
         {
             var load = new Load();
             var status = await network.Client("node0").GetFromJsonAsync<JsonElement>("/v1/status");
@@ -359,7 +206,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             return load;
         }
 
-        private async Task Client(Network network, string[] names, int client, ISigningKey key, string chainId)
+        private async Task Client(TestNetwork network, string[] names, int client, ISigningKey key, string chainId)
         {
             var hash = IntlSuite.Instance.Hash;
             var target = client;

@@ -11,7 +11,8 @@ namespace Huilian.Cli.Commands;
 
 /// <summary>
 /// <c>huilian gov propose | vote | list</c>: governance by the member organisations. An organisation admin proposes
-/// admitting, suspending or reinstating an organisation, or setting a protocol parameter; each organisation's admin
+/// admitting, suspending or reinstating an organisation, setting a protocol parameter, or adding, removing or
+/// re-weighting a validator (ADR 0012); each organisation's admin
 /// votes once; a passed proposal applies at the start of its effective height on every node.
 /// </summary>
 internal static class GovCommands
@@ -21,6 +22,7 @@ internal static class GovCommands
         var propose = new Command("propose", "Propose a governance change (gov.propose, signed by an organisation admin); votes are cast with `huilian gov vote`.")
         {
             AdmitOrganisation(), OrganisationChange("suspend-organisation"), OrganisationChange("reinstate-organisation"), SetParameter(),
+            AddValidator(), RemoveValidator(), SetValidatorPower(),
         };
         return new Command("gov", "Governance: propose changes to the consortium, vote on them, list proposals.") { propose, Vote(), List() };
     }
@@ -90,6 +92,78 @@ internal static class GovCommands
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(() =>
             proposal.Submit(parse, "set-parameter", new JsonObject { ["parameter"] = parse.GetValue(parameter), ["value"] = parse.GetValue(value) }, cancellationToken)));
         return command;
+    }
+
+    private static Option<string> ValidatorName() =>
+        new("--name") { Description = "The validator's name, as in genesis or in the proposal that added it (see `huilian status`).", Required = true };
+
+    private static Option<ulong> Power(string description) => new("--power") { Description = description, Required = true };
+
+    private static Command AddValidator()
+    {
+        var proposal = new ProposalOptions();
+        var name = ValidatorName();
+        var key = new Option<string>("--key")
+        {
+            Description = "The new validator's consensus public key (hex), or its validator.key keystore (only the public key is read). "
+                + "Its node must already be a peer (listed in genesis, e.g. an observer): it starts voting at the height after the change applies.",
+            Required = true,
+        };
+        var power = Power("Its voting power (1 to 2^48); a commit needs more than two thirds of the total.");
+        var organisation = new Option<string>("--organisation") { Description = "The member organisation that runs it.", Required = true };
+        var command = proposal.AddTo(new Command("add-validator", "Propose adding a validator; the new set decides from the height after the change applies.")
+        {
+            name, key, power, organisation,
+        });
+        command.SetAction((parse, cancellationToken) => CommandSupport.Run(() =>
+            proposal.Submit(parse, "add-validator", new JsonObject
+            {
+                ["name"] = parse.GetValue(name),
+                ["publicKey"] = PublicKey(parse.GetValue(key)!),
+                ["power"] = parse.GetValue(power),
+                ["organisation"] = parse.GetValue(organisation),
+            }, cancellationToken)));
+        return command;
+    }
+
+    private static Command RemoveValidator()
+    {
+        var proposal = new ProposalOptions();
+        var name = ValidatorName();
+        var command = proposal.AddTo(new Command("remove-validator",
+            "Propose removing a validator (for example one caught equivocating: see GET /v1/misbehavior). Its node stays a peer and follows the chain without voting.")
+        {
+            name,
+        });
+        command.SetAction((parse, cancellationToken) => CommandSupport.Run(() =>
+            proposal.Submit(parse, "remove-validator", new JsonObject { ["name"] = parse.GetValue(name) }, cancellationToken)));
+        return command;
+    }
+
+    private static Command SetValidatorPower()
+    {
+        var proposal = new ProposalOptions();
+        var name = ValidatorName();
+        var power = Power("The new voting power (1 to 2^48).");
+        var command = proposal.AddTo(new Command("set-validator-power", "Propose changing a validator's voting power.") { name, power });
+        command.SetAction((parse, cancellationToken) => CommandSupport.Run(() =>
+            proposal.Submit(parse, "set-validator-power", new JsonObject { ["name"] = parse.GetValue(name), ["power"] = parse.GetValue(power) }, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>A public key given as hex or as a keystore file (whose public key is stored in clear).</summary>
+    private static string PublicKey(string given)
+    {
+        if (File.Exists(given))
+        {
+            return Keystore.Load(given).PublicKey;
+        }
+        var hex = given.Trim().ToLowerInvariant();
+        if (hex.Length is < 2 or > 130 || hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+        {
+            throw new CliException("--key is a public key in hex (130 digits starting 04 for intl and gm) or a keystore file.", 2);
+        }
+        return hex;
     }
 
     private static Command AdmitOrganisation()
