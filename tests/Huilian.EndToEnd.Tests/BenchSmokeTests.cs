@@ -111,7 +111,9 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
         Assert.Equal(0, verification.GetProperty("missing").GetInt64());
         Assert.Equal(endHeight - startHeight, verification.GetProperty("blocksScanned").GetUInt64());
 
-        // Latency: the percentiles are ordered, and the window's samples are the timeline's commits.
+        // Latency: the percentiles are ordered, and the window's samples are the timeline's commits. The window may
+        // hold no commit at all: a solo node can stall about 4 s (a round-0 propose timeout, seen at 2026-11-28 with
+        // its value timer lost, ConsensusReplica.OnTimer), longer than this 3 s window; that is a matter of speed.
         var latency = report.GetProperty("latency");
         var samples = latency.GetProperty("samples").GetInt64();
         var (p50, p95, p99, max, mean) = (latency.GetProperty("p50Ms").GetDouble(), latency.GetProperty("p95Ms").GetDouble(),
