@@ -45,6 +45,15 @@ internal sealed class CommitTracker : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops tracking every transaction still in flight (the run is over): their tasks are cancelled.</summary>
+    public void ForgetAll()
+    {
+        foreach (var id in _pending.Keys)
+        {
+            Forget(id);
+        }
+    }
+
     public int InFlight => _pending.Count;
 
     private async Task Read(HttpClient http, CancellationToken cancellationToken)

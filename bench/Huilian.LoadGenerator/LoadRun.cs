@@ -61,7 +61,7 @@ public sealed class LoadRun(LoadOptions options)
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var pacer = options.Rate is { } rate ? new Pacer(rate, clients.Length) : null;
             var workers = clients.Select((client, index) => Task.Run(() =>
-                Worker(client, index, apis[index % apis.Length], tracker, suite, chainId, pacer, warmupEnd, measureEnd, stop.Token))).ToArray();
+                Worker(client, index, apis[index % apis.Length], tracker, suite, chainId, pacer, stop.Token))).ToArray();
 
             var reporter = Task.Run(async () =>
             {
@@ -91,6 +91,13 @@ public sealed class LoadRun(LoadOptions options)
             while (tracker.InFlight > 0 && Stopwatch.GetTimestamp() < drainUntil)
             {
                 await Task.Delay(50, CancellationToken.None);
+            }
+            // What has not committed by now is not waited for. Every observation then finishes (committed or given
+            // up), and the counts below are read only once all have been recorded: in open loop nothing else awaits them.
+            tracker.ForgetAll();
+            while (Interlocked.Read(ref _observing) > 0)
+            {
+                await Task.Delay(5, CancellationToken.None);
             }
             await reporter;
 
@@ -208,11 +215,15 @@ public sealed class LoadRun(LoadOptions options)
         }).ToArray();
     }
 
+    private const int PageReadRecords = 100;
+
+    /// <summary>The first records committed with receipt Ok: the page the confidential reader reads.</summary>
     private readonly ConcurrentQueue<Hash32> _sampleIds = new();
+    private long _observing;
     private long _transactionBytes;
     private long _transactionsBuilt;
 
-    /// <summary>Signs in as the reader and reads the first 100 acknowledged records' sections in one call, five times.</summary>
+    /// <summary>Signs in as the reader and reads the first 100 records committed with receipt Ok in one call, five times.</summary>
     private async Task<PageReadSummary?> MeasurePageRead(NodeApi api, string chainId, ICryptoSuite suite, CancellationToken cancellationToken)
     {
         if (options.ConfidentialReader is not { } reader || _sections.Length == 0)
@@ -236,7 +247,11 @@ public sealed class LoadRun(LoadOptions options)
         }
         var token = tokenJson.RootElement.GetProperty("token").GetString()!;
         var user = tokenJson.RootElement.GetProperty("user").GetString()!;
-        var ids = _sampleIds.Take(100).Select(id => id.ToString()).ToArray();
+        var ids = _sampleIds.Take(PageReadRecords).Select(id => id.ToString()).ToArray();
+        if (ids.Length == 0)
+        {
+            throw new InvalidOperationException("No confidential record was committed with receipt Ok: there is no page to read.");
+        }
         var body = System.Text.Json.JsonSerializer.Serialize(new { ids, purpose = "audit" });
         var times = new List<double>();
         var decrypted = 0;
@@ -257,14 +272,14 @@ public sealed class LoadRun(LoadOptions options)
             decrypted = read;
         }
         var sorted = times.Order().ToArray();
-        // Records counts what decrypted: a sampled transaction refused at admission is in the page but not on chain.
+        // Records counts what decrypted: every record of the page was committed, so all of them unless a read failed.
         return new PageReadSummary(user, decrypted, sorted.Length, sorted[sorted.Length / 2], sorted[0], sorted[^1]);
     }
 
     private string Section(ulong nonce) => _sections.Length == 0 ? "" : _sections[(int)(nonce % (ulong)_sections.Length)];
 
     private async Task Worker(Client client, int index, NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId,
-        Pacer? pacer, long warmupEnd, long measureEnd, CancellationToken stop)
+        Pacer? pacer, CancellationToken stop)
     {
         var payloadHash = new byte[32];
         var inFlight = new List<Task>();
@@ -290,10 +305,6 @@ public sealed class LoadRun(LoadOptions options)
                     Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"{Section(client.Nonce)}}}"));
                 Interlocked.Add(ref _transactionBytes, transactions[i].Size);
                 Interlocked.Increment(ref _transactionsBuilt);
-                if (_sampleIds.Count < 200 && Stopwatch.GetTimestamp() >= warmupEnd)
-                {
-                    _sampleIds.Enqueue(transactions[i].Id);
-                }
             }
             var submitted = Stopwatch.GetTimestamp();
             var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();
@@ -325,20 +336,33 @@ public sealed class LoadRun(LoadOptions options)
 
     private async Task Observe(CommitTracker tracker, Hash32 id, long submitted)
     {
-        long commit;
-        string code;
+        // Counted before the first await: the run waits for every observation before it reads the counts.
+        Interlocked.Increment(ref _observing);
         try
         {
-            (commit, code) = await tracker.Track(id, submitted);
+            long commit;
+            string code;
+            try
+            {
+                (commit, code) = await tracker.Track(id, submitted);
+            }
+            catch (TaskCanceledException)
+            {
+                return; // Refused at admission (counted there), or not committed when the run ended.
+            }
+            Interlocked.Increment(ref _committed);
+            _receiptCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
+            _acknowledged.Add(id);
+            _samples.Add((commit, (commit - submitted) * 1000.0 / Stopwatch.Frequency));
+            if (code == "Ok" && _sampleIds.Count < PageReadRecords)
+            {
+                _sampleIds.Enqueue(id);
+            }
         }
-        catch (TaskCanceledException)
+        finally
         {
-            return; // Refused at admission: counted there.
+            Interlocked.Decrement(ref _observing);
         }
-        Interlocked.Increment(ref _committed);
-        _receiptCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
-        _acknowledged.Add(id);
-        _samples.Add((commit, (commit - submitted) * 1000.0 / Stopwatch.Frequency));
     }
 
     /// <summary>Submits; a busy node gets the same transactions again after a pause; other refusals are counted and dropped.</summary>
