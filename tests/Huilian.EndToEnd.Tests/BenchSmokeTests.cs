@@ -111,16 +111,16 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
         Assert.Equal(0, verification.GetProperty("missing").GetInt64());
         Assert.Equal(endHeight - startHeight, verification.GetProperty("blocksScanned").GetUInt64());
 
-        // Latency: the percentiles are ordered, and the window's samples are the timeline's commits. The window may
-        // hold no commit at all: a solo node can stall about 4 s (a round-0 propose timeout, seen at 2026-11-28 with
-        // its value timer lost, ConsensusReplica.OnTimer), longer than this 3 s window; that is a matter of speed.
+        // Latency: the percentiles are ordered, and the window's samples are the timeline's commits. The window holds
+        // commits: a node committing nothing for 3 s under load is a liveness bug, not slowness (this test found one:
+        // a lost value timer left a solo proposer asleep until its 3 s propose timeout, fixed in ConsensusReplica.OnTimer).
         var latency = report.GetProperty("latency");
         var samples = latency.GetProperty("samples").GetInt64();
         var (p50, p95, p99, max, mean) = (latency.GetProperty("p50Ms").GetDouble(), latency.GetProperty("p95Ms").GetDouble(),
             latency.GetProperty("p99Ms").GetDouble(), latency.GetProperty("maxMs").GetDouble(), latency.GetProperty("meanMs").GetDouble());
         Assert.True(0 <= p50 && p50 <= p95 && p95 <= p99 && p99 <= max, $"p50 {p50}, p95 {p95}, p99 {p99}, max {max}");
         Assert.True(mean <= max, $"mean {mean}, max {max}");
-        Assert.True(samples == 0 || p50 > 0, $"{samples} samples with p50 {p50}");
+        Assert.True(samples > 0 && p50 > 0, $"{samples} samples with p50 {p50}");
         var timeline = report.GetProperty("timeline").EnumerateArray().ToArray();
         Assert.Equal(samples, timeline.Sum(p => p.GetProperty("committed").GetInt64()));
         Assert.True(samples <= committed);
