@@ -41,6 +41,12 @@ public sealed class ApiTests
         var misbehavior = await node.Get("/v1/misbehavior");
         Assert.Equal(200, misbehavior.Status);
         Assert.Equal(0, misbehavior.Body.GetProperty("misbehavior").GetArrayLength());
+        var validators = await node.Get("/v1/validators");
+        Assert.Equal(200, validators.Status);
+        var sets = validators.Body.GetProperty("sets");
+        Assert.Equal(1, sets.GetArrayLength());
+        Assert.Equal(1UL, sets[0].GetProperty("fromHeight").GetUInt64());
+        Assert.Equal(1, sets[0].GetProperty("validators").GetArrayLength());
 
         var status = await node.Get("/v1/status");
         Assert.Equal(0, status.Body.GetProperty("peers").GetProperty("known").GetInt32());

@@ -194,8 +194,10 @@ internal static class EvidenceCommands
             var record = verified.Record;
             Console.WriteLine("Valid proof.");
             Console.WriteLine($"Hash {record.DocumentHash} was recorded at height {record.Height}, time {record.Time}, by signer {Convert.ToHexStringLower(record.Signer)[..16]}…");
+            var validators = verified.Transitions == 0 ? "the genesis validators"
+                : string.Create(CultureInfo.InvariantCulture, $"reached from the genesis validators through {verified.Transitions} validator-set change(s)");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Proven against block {verified.ProvenAtHeight} ({verified.ProvenAtBlock.ToShortString()}…) certified by {verified.CommitSignatures} of {genesis.Validators.Count} validator(s) of chain {genesis.ChainId}."));
+                $"Proven against block {verified.ProvenAtHeight} ({verified.ProvenAtBlock.ToShortString()}…) certified by {verified.CommitSignatures} of {verified.Validators} validator(s) of chain {genesis.ChainId}, {validators}."));
             return Task.FromResult(0);
         }).GetAwaiter().GetResult());
         return command;

@@ -162,7 +162,7 @@ public sealed class EvidenceProof
         {
             throw new ProofException("ProofRecordAltered", "The file's readable record differs from the proven record.");
         }
-        return new VerifiedEvidence(record, header.Height, blockHash, header.TimeMs, commit.Signatures.Count);
+        return new VerifiedEvidence(record, header.Height, blockHash, header.TimeMs, commit.Signatures.Count, validators.Count, Transitions?.Count ?? 0);
     }
 
     /// <summary>From the genesis validators through every transition (each certified by the set before it) to the set of <paramref name="provenHeight"/>.</summary>
@@ -234,7 +234,8 @@ public sealed record EvidenceProofRecord(string Hash, string Owner, string Type,
 public sealed record ValidatorTransition(string Header, string Commit, string Validators);
 
 /// <summary>What a valid proof establishes.</summary>
-public sealed record VerifiedEvidence(EvidenceRecord Record, ulong ProvenAtHeight, Hash32 ProvenAtBlock, long ProvenAtTimeMs, int CommitSignatures);
+public sealed record VerifiedEvidence(EvidenceRecord Record, ulong ProvenAtHeight, Hash32 ProvenAtBlock, long ProvenAtTimeMs, int CommitSignatures,
+    int Validators = 0, int Transitions = 0);
 
 public sealed class ProofException(string code, string message) : Exception(message)
 {

@@ -75,6 +75,8 @@ public static class NodeApi
             .WithSummary("The consensus round in progress: height, round, step, proposer, each validator's prevote and precommit as this node saw them, peers' rounds");
         v1.MapGet("/network/peers", GetPeers).WithName("GetPeers")
             .WithSummary("The node's peers from genesis: connected or not, address, frames in and out, penalty, ban, their last reported height and round");
+        v1.MapGet("/validators", GetValidators).WithName("GetValidators")
+            .WithSummary("Every validator set of the chain, with the height each decides from (governance changes them, ADR 0012)");
         v1.MapGet("/misbehavior", GetMisbehavior).WithName("GetMisbehavior")
             .WithSummary("Every equivocation committed on chain: the validator, height, round, vote type, both conflicting votes, and the block that recorded it");
         app.MapGet("/health", (NodeRuntime node) => Results.Json(new { status = "ok", height = node.Chain.Head.Height }))
@@ -546,6 +548,31 @@ public static class NodeApi
                 committedHeight = views.TryGetValue(p.Name, out var view) ? view.CommittedHeight : (ulong?)null,
                 height = view?.Height,
                 round = view?.Round,
+            }),
+        });
+    }
+
+    private static IResult GetValidators(NodeRuntime node)
+    {
+        var history = node.Chain.Validators;
+        var next = node.Chain.Head.Height + 1;
+        return Results.Json(new
+        {
+            nextHeight = next,
+            sets = history.Sets.Select(set => new
+            {
+                fromHeight = set.FromHeight,
+                hash = set.Set.Hash.ToString(),
+                totalPower = set.Set.TotalPower,
+                quorumPower = set.Set.QuorumPower,
+                validators = set.Set.Validators.Select((v, i) => new
+                {
+                    index = i,
+                    name = v.Name,
+                    publicKey = JsonViews.Hex(v.PublicKey),
+                    power = v.Power,
+                    organisation = v.Organisation.Length > 0 ? v.Organisation : null,
+                }),
             }),
         });
     }
