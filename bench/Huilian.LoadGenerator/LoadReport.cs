@@ -64,6 +64,9 @@ public sealed class LoadReport
 
     /// <summary>For evidence-confidential with a reader: decrypting a page of records through the API.</summary>
     public PageReadSummary? ConfidentialPageRead { get; init; }
+
+    /// <summary>The central-database baseline run after Huilian's with the same clients, warm-up and duration (--postgres).</summary>
+    public Baseline.BaselineSummary? Baseline { get; set; }
 }
 
 public sealed record LatencySummary(long Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs);

@@ -59,6 +59,21 @@ public static class ReportWriter
         text.AppendLine("Refusals at admission: " + (report.Refusals.Count == 0 ? "none." : string.Join(", ", report.Refusals.Select(r => $"{r.Key} × {r.Value}")) + "."));
         text.AppendLine();
         text.AppendLine("Receipt codes: " + (report.ReceiptCodes.Count == 0 ? "none." : string.Join(", ", report.ReceiptCodes.Select(r => $"{r.Key} × {r.Value}")) + "."));
+        if (report.Baseline is { } baseline)
+        {
+            text.AppendLine();
+            text.AppendLine("## Central-database baseline");
+            text.AppendLine();
+            text.AppendLine(c, $"The same {baseline.Workload} lifecycle and business rules (roles, states, field checks, the guard under a row lock) written directly against {baseline.System} {baseline.ServerVersion} on this machine, durable commits, {baseline.Clients} clients, {baseline.WarmupSeconds:0.#} s warm-up and {baseline.DurationSeconds:0.#} s measured, run right after Huilian's. No signatures, no replication: one operator everyone must trust.");
+            text.AppendLine();
+            text.AppendLine("| Measure | Huilian | " + baseline.System + " |");
+            text.AppendLine("|---|---:|---:|");
+            text.AppendLine(c, $"| Committed transactions per second | {report.CommittedPerSecond:F0} | {baseline.CommittedPerSecond:F0} |");
+            text.AppendLine(c, $"| Latency p50 / p99 | {report.Latency.P50Ms:F1} / {report.Latency.P99Ms:F1} ms | {baseline.Latency.P50Ms:F1} / {baseline.Latency.P99Ms:F1} ms |");
+            text.AppendLine(c, $"| **Huilian's rate as a ratio of {baseline.System}'s** | **{baseline.HuilianToBaselineRatio:F2}** | |");
+            text.AppendLine();
+            text.AppendLine(c, $"Baseline refusals: {(baseline.Refusals.Count == 0 ? "none" : string.Join(", ", baseline.Refusals.Select(r => $"{r.Key} × {r.Value}")))}.");
+        }
         if (chartFile is not null)
         {
             text.AppendLine();

@@ -28,10 +28,15 @@ internal static class BenchCommand
         var rate = new Option<double?>("--rate") { Description = "Open loop at this many transactions per second (default: closed loop)." };
         var output = new Option<string>("--out") { Description = "Report path prefix (.json, .md and .svg are added).", DefaultValueFactory = _ => "artifacts/bench/bench" };
         var preload = new Option<long>("--preload") { Description = "Evidence records to commit before the run (to measure at a state size).", DefaultValueFactory = _ => 0 };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "After the run, run the central-database baseline (the receivables rules written against PostgreSQL) with the same clients, "
+                + "warm-up and duration, and report Huilian's rate as a ratio of it. A connection string, e.g. from bench/scripts/postgres.sh start.",
+        };
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds,
+            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds, postgres,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -76,12 +81,22 @@ internal static class BenchCommand
             var progress = new InlineProgress(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{p.ElapsedSeconds,6:F1} s] {p.Phase,-12} committed {p.Committed,9}  refused {p.Refused,6}  {p.RecentRatePerSecond,8:F0} tx/s  p99 {p.RecentP99Ms,7:F1} ms")));
             var report = await new LoadRun(options).Run(progress, cancellationToken);
+            if (parse.GetValue(postgres) is { } connectionString)
+            {
+                report.Baseline = await Huilian.LoadGenerator.Baseline.BaselineRun.RunPostgres(connectionString, options.Clients, options.Warmup, options.Duration,
+                    report.CommittedPerSecond, progress, cancellationToken);
+            }
             var paths = ReportWriter.WriteAll(report, parse.GetValue(output)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.CommittedPerSecond:F0} tx/s committed; latency p50 {report.Latency.P50Ms:F1} ms, p95 {report.Latency.P95Ms:F1} ms, p99 {report.Latency.P99Ms:F1} ms, max {report.Latency.MaxMs:F1} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ceiling {report.Ceiling.CeilingTransactionsPerSecond:F0} tx/s ({report.Ceiling.VerificationsPerSecond:F0} {report.Ceiling.Scheme} verifications/s ÷ {report.Ceiling.Validators}); committed rate is {report.Ceiling.FractionOfCeiling:P1} of it"));
             Console.WriteLine($"on chain: {report.Verification.FoundOnChain} of {report.Verification.Acknowledged} acknowledged transactions");
+            if (report.Baseline is { } baseline)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{baseline.System} baseline ({baseline.Workload}): {baseline.CommittedPerSecond:F0} tx/s, p50 {baseline.Latency.P50Ms:F1} ms, p99 {baseline.Latency.P99Ms:F1} ms; Huilian's rate is {baseline.HuilianToBaselineRatio:F2}× the baseline's"));
+            }
             Console.WriteLine("reports: " + string.Join(", ", paths));
             return report.Verification.Missing == 0 ? 0 : 1;
         }));
