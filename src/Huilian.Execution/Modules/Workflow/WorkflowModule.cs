@@ -288,8 +288,9 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
         {
             var allowedFrom = string.Join(", ", candidates.SelectMany(t => t.From).Distinct(StringComparer.Ordinal));
             var next = Definition.NextActions(financing.State);
+            // Receipt messages are short (Limits.ReceiptMessageBytesMax): the state and the next steps come first.
             throw new ActionRefusedException(WorkflowCodes.TransitionNotAllowed,
-                $"Financing '{financing.Id}' is '{financing.State}'; '{request.Action}' is taken from {allowedFrom}. Next steps from '{financing.State}': {(next.Count == 0 ? "none (terminal)" : string.Join(", ", next))}.");
+                $"'{financing.Id}' is '{financing.State}'; next: {(next.Count == 0 ? "none (terminal)" : string.Join(", ", next))}; '{request.Action}' goes from {allowedFrom}.");
         }
         if (leaving.Length == 1 && leaving[0].When is null)
         {
