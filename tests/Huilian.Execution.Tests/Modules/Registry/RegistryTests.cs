@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Huilian.Core.Ledger;
+using Huilian.Crypto;
 using Huilian.Execution.Host;
 using Huilian.Execution.Modules.Registry;
 
@@ -161,6 +162,25 @@ public sealed class RegistryTests
         Assert.True(receipt.Code == code, $"{defect}: {receipt.Code} {receipt.Message}");
         Assert.Equal(before, _trade.Snapshot());
         Assert.Null(_trade.Document(good));
+    }
+
+    [Fact]
+    public void ADocumentsDetailsTravelSealedForItsOwnerItsBanksAndTheRegulator()
+    {
+        var document = D("222020261000400400");
+        var details = Encoding.UTF8.GetBytes("{\"number\":\"" + document.Number + "\",\"goods\":\"8471.30 portable computers, 400 units\"}");
+        string Sealed(params string[] organisations) => ConfidentialSections.Seal(_trade.Chain.Suite.Name, details,
+            organisations.Select(o => _trade.Chain.Organisation(o).EncryptionKey.PublicKey).ToArray(),
+            ConfidentialEnvelope.AssociatedData(TestChain.ChainId, "registry", "publish-declaration")).ToJson();
+        string Payload(string section) => "{\"documents\":[" + document.PublishItem(_trade)[..^1] + ",\"confidential\":" + section + "}]}";
+
+        var before = _trade.Snapshot();
+        Assert.Equal(ConfidentialEnvelope.MissingRegulator, _trade.Run("customs/publisher", "registry", "publish-declaration", Payload(Sealed("acme", "bank-a"))).Code);
+        Assert.Equal(before, _trade.Snapshot());
+        Assert.Equal(ResultCodes.Ok, _trade.Run("customs/publisher", "registry", "publish-declaration", Payload(Sealed("acme", "bank-a", "regulator"))).Code);
+        Assert.NotNull(_trade.Document(document));
+        // Sealed: the number is in the section's plaintext, and still nowhere on the ledger.
+        Assert.DoesNotContain(_trade.Chain.Offered, t => t.Payload.AsSpan().IndexOf(Encoding.UTF8.GetBytes(document.Number)) >= 0);
     }
 
     [Fact]
