@@ -250,6 +250,14 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
                 throw new ActionRefusedException(ResultCodes.PayloadFieldMissing, $"Field '{field.Name}' is required to {request.Action} to '{transition.To}'.");
             }
         }
+        foreach (var field in transition.Fields)
+        {
+            // A confidential section must be readable by the regulator and only by members (ADR 0011), on every step.
+            if (field.Type == "confidential" && request.Values.TryGetValue(field.Name, out var section))
+            {
+                ((ConfidentialEnvelope)section).CheckRecipients(context.State);
+            }
+        }
         var step = new Step(context, signer, organisation, financing, request, transition);
         foreach (var guard in transition.Guards)
         {

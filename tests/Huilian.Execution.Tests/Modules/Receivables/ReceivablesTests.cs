@@ -1,4 +1,6 @@
+using System.Text;
 using Huilian.Core.Ledger;
+using Huilian.Crypto;
 using Huilian.Execution.Host;
 using Huilian.Execution.Modules.Receivables;
 using Huilian.Execution.Modules.Registry;
@@ -252,5 +254,17 @@ public sealed class ReceivablesTests
         _trade.Disbursed("bank-a", 60_000_00, _d.ApplicationItem(_trade, 60_000_00));
         Refused(_trade.StepTx("bank-b/reviewer", "review", late, "\"decision\":\"approve\""), RegistryCodes.AmountExceedsUnfinancedBalance);
         Assert.Equal("accepted", Financing(late).State);
+    }
+
+    [Fact]
+    public void AnApplicationsConfidentialSectionMustIncludeTheRegulator()
+    {
+        string Sealed(params string[] organisations) => ConfidentialSections.Seal(_trade.Chain.Suite.Name, Encoding.UTF8.GetBytes("{\"loan\":\"CNY 560,000 at 3.9%\"}"),
+            organisations.Select(o => _trade.Chain.Organisation(o).EncryptionKey.PublicKey).ToArray(),
+            ConfidentialEnvelope.AssociatedData(TestChain.ChainId, "receivables", "apply")).ToJson();
+        string Payload(string section) =>
+            $"{{\"enterprise\":\"acme\",\"currency\":\"USD\",\"amount\":1000000,\"documents\":[{_d.ApplicationItem(_trade, 10_000_00)}],\"confidential\":{section}}}";
+        Refused(_trade.By("bank-a/proxy", "receivables", "apply", Payload(Sealed("bank-a", "acme"))), ConfidentialEnvelope.MissingRegulator);
+        Assert.Equal(ResultCodes.Ok, _trade.Run("bank-a/proxy", "receivables", "apply", Payload(Sealed("bank-a", "acme", "regulator"))).Code);
     }
 }
