@@ -267,4 +267,28 @@ public sealed class ReceivablesTests
         Refused(_trade.By("bank-a/proxy", "receivables", "apply", Payload(Sealed("bank-a", "acme"))), ConfidentialEnvelope.MissingRegulator);
         Assert.Equal(ResultCodes.Ok, _trade.Run("bank-a/proxy", "receivables", "apply", Payload(Sealed("bank-a", "acme", "regulator"))).Code);
     }
+
+    [Fact]
+    public void ABlockOfRacingClaimsExecutesTheSameEveryTime()
+    {
+        // Execution must be a function of the state and the block: the same block on the same state, twice, gives the
+        // same receipts and the same writes (no clock, no randomness, no unordered iteration).
+        _trade.Disbursed("bank-a", 70_000_00, _d.ApplicationItem(_trade, 70_000_00));
+        var a = _trade.Approved("bank-a", 25_000_00, _d.ApplicationItem(_trade, 20_000_00) + "," + _e.ApplicationItem(_trade, 5_000_00));
+        var b = _trade.Approved("bank-b", 20_000_00, _d.ApplicationItem(_trade, 20_000_00));
+        var block = new[] { _trade.DisburseTx("bank-b", b, 20_000_00), _trade.DisburseTx("bank-a", a, 25_000_00) };
+        var context = new BlockContext(TestChain.ChainId, _trade.Chain.Height + 1, _trade.Chain.NowMs + 1000, _trade.Chain.Validator.PublicKey);
+        BlockExecution Execute()
+        {
+            var execution = _trade.Chain.Engine.BeginBlock(context, _trade.State);
+            Assert.All(block.Select(execution.TryApply).ToArray(), Assert.Null);
+            return execution;
+        }
+        var first = Execute();
+        var second = Execute();
+        Assert.Equal([ResultCodes.Ok, RegistryCodes.AmountExceedsUnfinancedBalance], first.Receipts.Select(r => r.Code));
+        Assert.Equal(first.Receipts.Select(r => r.Encode()), second.Receipts.Select(r => r.Encode()));
+        Assert.Equal(first.WriteSet().Select(w => Convert.ToHexString(w.Key) + "=" + (w.Value is null ? "-" : Convert.ToHexString(w.Value))),
+            second.WriteSet().Select(w => Convert.ToHexString(w.Key) + "=" + (w.Value is null ? "-" : Convert.ToHexString(w.Value))));
+    }
 }

@@ -13,10 +13,12 @@ namespace Huilian.Execution.Tests.Modules.Receivables;
 // declaration-verification-failure statistics count all of it, each bank's statistician only its own bank.
 public sealed class ScenarioTests
 {
-    [Fact]
-    public void DeclarationDIsNeverFinancedBeyondItsValueAndTheReportsCountIt()
+    [Theory]
+    [InlineData("intl")]
+    [InlineData("gm")]
+    public void DeclarationDIsNeverFinancedBeyondItsValueAndTheReportsCountIt(string suite)
     {
-        var trade = new TradeChain();
+        var trade = new TradeChain(suite);
         var d = TestDocument.Declaration("222020261000777001", 100_000_00);
         Assert.Equal(ResultCodes.Ok, trade.Publish(d).Code);
         Assert.Equal(ResultCodes.Ok, trade.Enable("bank-a").Code);
