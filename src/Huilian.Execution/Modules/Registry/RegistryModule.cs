@@ -205,7 +205,18 @@ public sealed class RegistryModule : IModule
         {
             throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, "Field 'documents' must hold at least one document.");
         }
-        return new VerifyRequest(payload.OptionalString("enterprise", 64, 1) ?? "", payload.OptionalString("branch", 64, 1) ?? "", documents);
+        return new VerifyRequest(OptionalIdentifier(payload, "enterprise"), OptionalIdentifier(payload, "branch"), documents);
+    }
+
+    /// <summary>An organisation or branch id (a-z, 0-9, '.', '_', '-'; at most 64), or "" when absent: records keep ids, not names.</summary>
+    private static string OptionalIdentifier(PayloadReader payload, string name)
+    {
+        var value = payload.OptionalString(name, 64, 1);
+        if (value is not null && !Identifier.IsValid(value, 64))
+        {
+            throw new ActionRefusedException(ResultCodes.PayloadFieldOutOfRange, $"Field '{name}' must be an identifier (a-z, 0-9, '.', '_', '-').");
+        }
+        return value ?? "";
     }
 
     /// <summary>The outcome of checking one claimed document against the registry: the first difference found, in a fixed order.</summary>

@@ -248,5 +248,9 @@ public sealed class RegistryTests
         Assert.Equal(0UL, RegistryModule.ReadVerificationCount(_trade.State));
         Assert.Equal(ResultCodes.Ok, Verify("bank-a/proxy", document.VerifyItem(_trade)).Code);
         Assert.Equal(1UL, RegistryModule.ReadVerificationCount(_trade.State));
+        // The enterprise and branch are ids (records and reports keep ids, bounded), not free text.
+        var named = _trade.Run("bank-a/proxy", "registry", "verify", "{\"enterprise\":\"艾克米出口有限公司\",\"documents\":[" + document.VerifyItem(_trade) + "]}");
+        Assert.Equal(ResultCodes.PayloadFieldOutOfRange, named.Code);
+        Assert.Equal(1UL, RegistryModule.ReadVerificationCount(_trade.State));
     }
 }
