@@ -18,6 +18,9 @@ public static class RegistryCodes
 {
     public const string DocumentNotFound = "DocumentNotFound";
     public const string DocumentAlreadyPublished = "DocumentAlreadyPublished";
+
+    /// <summary>Not a refusal: a retried batch whose every document is already registered exactly so. Nothing changes.</summary>
+    public const string DocumentsAlreadyPublished = "DocumentsAlreadyPublished";
     public const string DocumentTypeNotForAction = "DocumentTypeNotForAction";
     public const string DocumentFieldsInvalid = "DocumentFieldsInvalid";
     public const string DocumentFieldMismatch = "DocumentFieldMismatch";

@@ -156,6 +156,11 @@ public sealed class RegistryModule : IModule
     {
         var signer = MembershipState.ReadSigner(context.State, context.SignerId)!;
         var organisation = MembershipState.ReadOrganisation(context.State, signer.Organisation)!;
+        if (IsRetry(context.State, organisation.Id, request))
+        {
+            return ActionOutcome.Unchanged(RegistryCodes.DocumentsAlreadyPublished,
+                $"All {request.Documents.Count} documents are already registered exactly so by '{organisation.Id}': a retry; nothing changed.", []);
+        }
         var seen = new SortedSet<Hash32>();
         foreach (var document in request.Documents)
         {
@@ -179,6 +184,28 @@ public sealed class RegistryModule : IModule
             w.WriteNumber("published", request.Documents.Count);
             w.WriteNumber("height", context.Block.Height);
         }));
+    }
+
+    /// <summary>Whether every document of the batch is already registered by this publisher with the same type, value, currency and fields.</summary>
+    private static bool IsRetry(IStateReader state, string publisher, PublishRequest request)
+    {
+        foreach (var document in request.Documents)
+        {
+            var existing = FinancingGuard.ReadDocument(state, document.Key);
+            if (existing is null || existing.Publisher != publisher || existing.Type != document.Type.Id || existing.Value != document.Value ||
+                existing.Currency != document.Currency || existing.Fields.Count != document.Fields.Count)
+            {
+                return false;
+            }
+            for (var i = 0; i < existing.Fields.Count; i++)
+            {
+                if (existing.Fields[i].Name != document.Fields[i].Name || !existing.Fields[i].Commitment.AsSpan().SequenceEqual(document.Fields[i].Commitment))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     // ---- verify ----

@@ -111,6 +111,20 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public void ARetriedBatchIsAnsweredUnchangedAndADifferentOneWithTheSameKeyIsRefused()
+    {
+        var documents = new[] { D("200"), D("201") };
+        Assert.Equal(ResultCodes.Ok, _trade.Publish(documents).Code);
+        var before = _trade.Snapshot();
+        var retry = _trade.Publish(documents);
+        Assert.Equal(RegistryCodes.DocumentsAlreadyPublished, retry.Code);
+        Assert.Empty(retry.Events);
+        // Same key, another value: not a retry.
+        Assert.Equal(RegistryCodes.DocumentAlreadyPublished, _trade.Publish(documents[0] with { Value = 1 }, documents[1]).Code);
+        Assert.Equal(before, _trade.Snapshot());
+    }
+
+    [Fact]
     public void ADuplicateKeyRefusesTheWholeBatch()
     {
         var first = D("100");
