@@ -6,7 +6,7 @@ namespace Huilian.EndToEnd.Tests;
 
 // Cases, with the real `huilian` process: `registry key` computes a document's key offline exactly as
 // docs/REGISTRY.md specifies (SHA-256 of the domain, type, number and secret; checked here independently) and one
-// salted commitment per --field, and refuses an unknown type; on a solo network, `receivables statistics --csv` by
+// salted commitment per --field (likewise checked against the specification), and refuses an unknown type; on a solo network, `receivables statistics --csv` by
 // bank-a's statistician prints the CSV header of its (empty) report, `--bank bank-b` is refused with NotEntitled, and
 // the regulator's analyst may name any bank.
 [Collection("processes")]
@@ -23,7 +23,11 @@ public sealed class RegistryCliTests
         Assert.Equal(expected, output.GetProperty("key").GetString());
         var fields = output.GetProperty("fields");
         Assert.Equal(["owner", "port"], fields.EnumerateObject().Select(f => f.Name));
-        Assert.All(fields.EnumerateObject(), f => Assert.Equal(32, f.Value.GetString()!.Length));
+        var salt = SHA256.HashData(Encoding.UTF8.GetBytes("huilian/registry/salt/v1\0customs-declaration\0222020261000000001\0s3cret-0123456789abcdef"));
+        byte[] Commitment(string field, string value) =>
+            SHA256.HashData([.. Encoding.ASCII.GetBytes("huilian/registry/field/v1\0"), .. salt, .. Encoding.UTF8.GetBytes(field + "\0" + value)])[..16];
+        Assert.Equal(Convert.ToHexStringLower(Commitment("owner", "acme")), fields.GetProperty("owner").GetString());
+        Assert.Equal(Convert.ToHexStringLower(Commitment("port", "CNSHA")), fields.GetProperty("port").GetString());
         Assert.DoesNotContain("222020261000000001", result.Stdout, StringComparison.Ordinal);
 
         var gm = await HuilianProcess.Run("registry", "key", "--type", "customs-declaration", "--number", "222020261000000001", "--secret", "s3cret-0123456789abcdef", "--suite", "gm");
