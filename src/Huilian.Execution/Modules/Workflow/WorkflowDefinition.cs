@@ -163,6 +163,10 @@ public sealed class WorkflowDefinition
         {
             Fail(id, $"'{action}' uses unknown effect '{unknownEffect}'");
         }
+        if ((from.Length == 0) != effects.Contains("open-financing"))
+        {
+            Fail(id, $"'{action}': a creating transition (from: []) opens the financing ('open-financing'), no other one does");
+        }
         var hasInstance = fields.Any(f => f.Type == "financing" && f.Required);
         if ((from.Length == 0) == hasInstance)
         {

@@ -47,6 +47,8 @@ public sealed class WorkflowDefinitionTests
     [InlineData("\"from\": [\"applied\"]", "\"from\": [\"done\"]", "leaves terminal state")]
     [InlineData("\"financing\": \"financing\"", "\"reason\": \"text\"", "requires it")]
     [InlineData("\"action\": \"accept\"", "\"action\": \"accept\", \"when\": \"sometimes\"", "unknown selector")]
+    [InlineData("\"effects\": [\"open-financing\"]", "\"effects\": []", "opens the financing")]
+    [InlineData("\"guards\": [\"same-bank\"], \"effects\": []", "\"guards\": [\"same-bank\"], \"effects\": [\"open-financing\"]", "opens the financing")]
     public void ABadDefinitionIsRefusedWhenLoaded(string from, string to, string problem)
     {
         using var good = JsonDocument.Parse(Good);
