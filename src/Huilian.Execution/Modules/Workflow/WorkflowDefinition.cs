@@ -37,6 +37,26 @@ public static class WorkflowVocabulary
 
     public static IReadOnlyList<string> Effects { get; } =
         ["open-financing", "record-reason", "record-disbursement", "post-claims", "release-proportional", "release-all"];
+
+    /// <summary>
+    /// The fields a word reads from the request (by name, as the vocabulary's implementations do), on a creating
+    /// transition or another; <c>Optional</c> when the word copes with the field's absence. A definition that uses a
+    /// word without its fields is refused when loaded, not when a transaction first takes the step.
+    /// </summary>
+    public static (string[] Fields, bool Optional) FieldsNeeded(string word, bool creates) => word switch
+    {
+        "enterprise-is-enterprise" => (["enterprise"], false),
+        "enterprise-enabled" => (creates ? ["enterprise"] : [], false),
+        "documents-match" => (["documents"], false),
+        "claims-sum-to-amount" => (["documents", "amount"], false),
+        "claims-within-balance" => (creates ? ["documents", "currency", "enterprise"] : [], false),
+        "amount-within-application" or "repayment-within-outstanding" or "settles" or "leaves-outstanding" or "release-proportional" => (["amount"], false),
+        "decision=approve" or "decision=reject" => (["decision"], false),
+        "open-financing" => (["enterprise", "currency", "amount", "documents"], false),
+        "record-disbursement" => (["amount", "value-date", "rate-bp", "term-days"], false),
+        "record-reason" => (["reason"], true),
+        _ => ([], false),
+    };
 }
 
 /// <summary>A financing process as data: its states and transitions, loaded from an embedded JSON file and checked whole.</summary>
@@ -166,6 +186,17 @@ public sealed class WorkflowDefinition
         if ((from.Length == 0) != effects.Contains("open-financing"))
         {
             Fail(id, $"'{action}': a creating transition (from: []) opens the financing ('open-financing'), no other one does");
+        }
+        foreach (var word in guards.Concat(effects).Append(when ?? ""))
+        {
+            var (needed, optional) = WorkflowVocabulary.FieldsNeeded(word, from.Length == 0);
+            foreach (var name in needed)
+            {
+                if (!fields.Any(f => f.Name == name && (f.Required || optional)))
+                {
+                    Fail(id, $"'{action}' uses '{word}', which needs the {(optional ? "" : "required ")}field '{name}'");
+                }
+            }
         }
         var hasInstance = fields.Any(f => f.Type == "financing" && f.Required);
         if ((from.Length == 0) == hasInstance)

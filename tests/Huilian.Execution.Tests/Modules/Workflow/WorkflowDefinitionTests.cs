@@ -34,7 +34,7 @@ public sealed class WorkflowDefinitionTests
         { "id": "receivables", "idPrefix": "rf", "zh": "z", "en": "e",
           "states": [ { "id": "applied", "zh": "z", "en": "e" }, { "id": "done", "zh": "z", "en": "e", "terminal": true } ],
           "transitions": [
-            { "action": "apply", "from": [], "to": "applied", "fields": { "enterprise": "organisation" }, "guards": [], "effects": ["open-financing"] },
+            { "action": "apply", "from": [], "to": "applied", "fields": { "enterprise": "organisation", "currency": "currency", "amount": "amount", "documents": "documents" }, "guards": [], "effects": ["open-financing"] },
             { "action": "accept", "from": ["applied"], "to": "done", "fields": { "financing": "financing" }, "guards": ["same-bank"], "effects": [] } ] }
         """;
 
@@ -48,6 +48,8 @@ public sealed class WorkflowDefinitionTests
     [InlineData("\"financing\": \"financing\"", "\"reason\": \"text\"", "requires it")]
     [InlineData("\"action\": \"accept\"", "\"action\": \"accept\", \"when\": \"sometimes\"", "unknown selector")]
     [InlineData("\"effects\": [\"open-financing\"]", "\"effects\": []", "opens the financing")]
+    [InlineData("\"amount\": \"amount\", ", "", "needs the required field 'amount'")]
+    [InlineData("\"guards\": [\"same-bank\"]", "\"guards\": [\"same-bank\", \"repayment-within-outstanding\"]", "needs the required field 'amount'")]
     [InlineData("\"guards\": [\"same-bank\"], \"effects\": []", "\"guards\": [\"same-bank\"], \"effects\": [\"open-financing\"]", "opens the financing")]
     public void ABadDefinitionIsRefusedWhenLoaded(string from, string to, string problem)
     {
