@@ -62,9 +62,11 @@ public static class WorkflowVocabulary
 /// <summary>A financing process as data: its states and transitions, loaded from an embedded JSON file and checked whole.</summary>
 public sealed class WorkflowDefinition
 {
-    private WorkflowDefinition(string id, string idPrefix, string chinese, string english, IReadOnlyList<WorkflowState> states, IReadOnlyList<WorkflowTransition> transitions)
+    private WorkflowDefinition(string id, string idPrefix, string chinese, string english, IReadOnlyList<string> documentTypes,
+        IReadOnlyList<WorkflowState> states, IReadOnlyList<WorkflowTransition> transitions)
     {
         Id = id;
+        DocumentTypes = documentTypes;
         IdPrefix = idPrefix;
         Chinese = chinese;
         English = english;
@@ -81,6 +83,9 @@ public sealed class WorkflowDefinition
     public string Chinese { get; }
 
     public string English { get; }
+
+    /// <summary>The registry document types this process finances against (the "documents-match" guard refuses others).</summary>
+    public IReadOnlyList<string> DocumentTypes { get; }
 
     public IReadOnlyList<WorkflowState> States { get; }
 
@@ -127,7 +132,13 @@ public sealed class WorkflowDefinition
         {
             transitions.Add(ReadTransition(id, item, states, catalog));
         }
-        var definition = new WorkflowDefinition(id, Text(root, "idPrefix"), Text(root, "zh"), Text(root, "en"), states, transitions);
+        var documentTypes = root.TryGetProperty("documentTypes", out var types) && types.ValueKind == JsonValueKind.Array
+            ? types.EnumerateArray().Select(t => t.GetString() ?? "").ToArray() : [];
+        if (documentTypes.Length == 0 || documentTypes.Any(t => Registry.DocumentTypes.Find(t) is null) || documentTypes.Distinct(StringComparer.Ordinal).Count() != documentTypes.Length)
+        {
+            Fail(id, "'documentTypes' must list registry document types, each once");
+        }
+        var definition = new WorkflowDefinition(id, Text(root, "idPrefix"), Text(root, "zh"), Text(root, "en"), documentTypes, states, transitions);
         CheckWhole(definition);
         return definition;
     }

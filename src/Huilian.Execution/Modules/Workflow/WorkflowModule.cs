@@ -23,6 +23,7 @@ public static class WorkflowCodes
     public const string ClaimsDoNotSumToAmount = "ClaimsDoNotSumToAmount";
     public const string AmountExceedsApplication = "AmountExceedsApplication";
     public const string RepaymentExceedsOutstanding = "RepaymentExceedsOutstanding";
+    public const string DocumentTypeNotFinanced = "DocumentTypeNotFinanced";
 }
 
 /// <summary>A document an application names: its registry key, the claim asked on it, and the fields the bank claims (commitments).</summary>
@@ -358,7 +359,7 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
             case "documents-match":
                 foreach (var document in step.Request.Documents("documents"))
                 {
-                    CheckDocument(step.Context.State, document);
+                    CheckDocument(step.Context.State, document, Definition);
                 }
                 break;
             case "claims-sum-to-amount":
@@ -408,10 +409,15 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
     private ClaimRequester Requester(Step step, string branch, string enterprise) =>
         new(step.Organisation.Id, branch, step.User, enterprise, Definition.Id + "." + step.Request.Action);
 
-    private static void CheckDocument(IStateReader state, DocumentInput document)
+    private static void CheckDocument(IStateReader state, DocumentInput document, WorkflowDefinition definition)
     {
         var record = FinancingGuard.ReadDocument(state, document.Key)
             ?? throw new ActionRefusedException(RegistryCodes.DocumentNotFound, $"No document is registered under key {document.Key.ToShortString()}… (a wrong number or secret gives another key).");
+        if (!definition.DocumentTypes.Contains(record.Type))
+        {
+            throw new ActionRefusedException(WorkflowCodes.DocumentTypeNotFinanced,
+                $"Document {document.Key.ToShortString()}… is a {record.Type}; {definition.Id} finances against {string.Join(", ", definition.DocumentTypes)}.");
+        }
         foreach (var field in document.Fields)
         {
             var published = record.FieldCommitmentOf(field.Name);

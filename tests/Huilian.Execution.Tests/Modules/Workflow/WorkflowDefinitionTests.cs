@@ -31,7 +31,7 @@ public sealed class WorkflowDefinitionTests
     }
 
     private const string Good = """
-        { "id": "receivables", "idPrefix": "rf", "zh": "z", "en": "e",
+        { "id": "receivables", "idPrefix": "rf", "zh": "z", "en": "e", "documentTypes": ["customs-declaration"],
           "states": [ { "id": "applied", "zh": "z", "en": "e" }, { "id": "done", "zh": "z", "en": "e", "terminal": true } ],
           "transitions": [
             { "action": "apply", "from": [], "to": "applied", "fields": { "enterprise": "organisation", "currency": "currency", "amount": "amount", "documents": "documents" }, "guards": [], "effects": ["open-financing"] },
@@ -49,6 +49,8 @@ public sealed class WorkflowDefinitionTests
     [InlineData("\"action\": \"accept\"", "\"action\": \"accept\", \"when\": \"sometimes\"", "unknown selector")]
     [InlineData("\"effects\": [\"open-financing\"]", "\"effects\": []", "opens the financing")]
     [InlineData("\"amount\": \"amount\", ", "", "needs the required field 'amount'")]
+    [InlineData("[\"customs-declaration\"]", "[\"customs-receipt\"]", "'documentTypes'")]
+    [InlineData("[\"customs-declaration\"]", "[]", "'documentTypes'")]
     [InlineData("\"guards\": [\"same-bank\"]", "\"guards\": [\"same-bank\", \"repayment-within-outstanding\"]", "needs the required field 'amount'")]
     [InlineData("\"guards\": [\"same-bank\"], \"effects\": []", "\"guards\": [\"same-bank\"], \"effects\": [\"open-financing\"]", "opens the financing")]
     public void ABadDefinitionIsRefusedWhenLoaded(string from, string to, string problem)
