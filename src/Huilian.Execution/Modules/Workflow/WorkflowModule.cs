@@ -240,7 +240,7 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
             if (candidates.Any(t => t.Guards.Contains("same-bank")) && financing.Bank != organisation.Id)
             {
                 // Checked before the state, so a bank learns nothing about another bank's financing.
-                throw new ActionRefusedException(WorkflowCodes.FinancingOfAnotherBank, $"Financing '{id}' is not one of '{organisation.Id}''s; only its own bank acts on it.");
+                throw new ActionRefusedException(WorkflowCodes.FinancingOfAnotherBank, $"Financing '{id}' is another bank's; only its own bank acts on it.");
             }
             transition = Select(candidates, financing, request);
         }
@@ -384,7 +384,7 @@ public sealed class WorkflowModule(WorkflowDefinition definition) : IModule
             case "same-bank":
                 if (step.Current.Bank != step.Organisation.Id)
                 {
-                    throw new ActionRefusedException(WorkflowCodes.FinancingOfAnotherBank, $"Financing '{step.Current.Id}' is not one of '{step.Organisation.Id}''s.");
+                    throw new ActionRefusedException(WorkflowCodes.FinancingOfAnotherBank, $"Financing '{step.Current.Id}' is another bank's; only its own bank acts on it.");
                 }
                 break;
             case "amount-within-application":
