@@ -30,6 +30,17 @@ public sealed class NodeClient : IDisposable
         return await ReadJson(response, cancellationToken);
     }
 
+    /// <summary>GET of a text answer (a CSV export); a problem answer becomes a <see cref="CliException"/>.</summary>
+    public async Task<string> GetText(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await Send(() => _http.GetAsync(path, cancellationToken));
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadJson(response, cancellationToken);
+        }
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     /// <summary>GET that returns null on 404 instead of failing.</summary>
     public async Task<JsonElement?> TryGetJson(string path, CancellationToken cancellationToken = default)
     {

@@ -18,6 +18,8 @@ public static class Program
         root.Subcommands.Add(GovCommands.Create());
         root.Subcommands.Add(AccessCommands.WhoAmI());
         root.Subcommands.Add(CreditCommands.Create());
+        root.Subcommands.Add(RegistryCommands.Create());
+        root.Subcommands.Add(ReceivablesCommands.Create());
         root.Subcommands.Add(AccessCommands.Confidential());
         root.Subcommands.Add(AccessCommands.Audit());
         root.Subcommands.Add(BlockCommands.Create());

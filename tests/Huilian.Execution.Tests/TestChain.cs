@@ -10,6 +10,9 @@ using Huilian.Execution.Modules.Credit;
 using Huilian.Execution.Modules.Governance;
 using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Evidence;
+using Huilian.Execution.Modules.PolicyFinancing;
+using Huilian.Execution.Modules.Receivables;
+using Huilian.Execution.Modules.Registry;
 
 namespace Huilian.Execution.Tests;
 
@@ -82,7 +85,7 @@ internal sealed class TestChain
         }
     }
 
-    public static IModule[] ChainModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule()];
+    public static IModule[] ChainModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule(), new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule()];
 
     public ConsortiumBuilder Consortium { get; }
 

@@ -67,6 +67,30 @@ public sealed class ActionContext
 
     public void Delete(byte[] key) => _state.Delete(key);
 
+    private readonly SortedDictionary<byte[], byte[]> _keptOnRefusal = new(ByteArrayComparer.Instance);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> under <paramref name="key"/> only if this action is then refused: a record that
+    /// the refusal happened (e.g. an over-financing alert for the regulator). A successful action drops it. Reads of
+    /// the key through this context see it.
+    /// </summary>
+    public void SetOnRefusal(byte[] key, byte[] value)
+    {
+        if (key.Length == 0 || key.Length > Limits.StateKeyBytesMax || value.Length > Limits.StateValueBytesMax || _keptOnRefusal.Count >= KeptOnRefusalMax)
+        {
+            throw new InvalidOperationException($"A record kept on refusal is bounded: {KeptOnRefusalMax} entries, keys of 1 to {Limits.StateKeyBytesMax} bytes.");
+        }
+        _keptOnRefusal[key] = value;
+    }
+
+    /// <summary>The value a refusal record holds for <paramref name="key"/>, else the state's.</summary>
+    public byte[]? GetIncludingRefusalRecords(byte[] key) => _keptOnRefusal.TryGetValue(key, out var value) ? value : _state.Get(key);
+
+    /// <summary>The most entries one action may keep on refusal.</summary>
+    public const int KeptOnRefusalMax = 4;
+
+    internal IEnumerable<KeyValuePair<byte[], byte[]>> KeptOnRefusal => _keptOnRefusal;
+
     public void Emit(string type, params EventAttribute[] attributes)
     {
         if (_events.Count >= Limits.EventsPerReceiptMax || attributes.Length > Limits.EventAttributesMax)

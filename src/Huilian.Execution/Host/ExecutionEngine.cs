@@ -206,7 +206,12 @@ public sealed class ExecutionEngine
             scope.MergeInto(blockState);
             return new Receipt(transaction.Id, outcome.Code, message, outcome.Result, context.Events);
         }
-        // Refused or unchanged: the action's writes and events are dropped; only the nonce advances.
+        // Refused or unchanged: the action's writes and events are dropped; only the nonce advances, and what the
+        // action asked to keep as a record of its refusal (bounded, see ActionContext.SetOnRefusal).
+        foreach (var (key, value) in context.KeptOnRefusal)
+        {
+            blockState.Set(key, value);
+        }
         return new Receipt(transaction.Id, outcome.Code, message, outcome.Result, []);
     }
 

@@ -116,14 +116,14 @@ public static class MemberApi
     }
 
     /// <summary>The caller, from its bearer token, re-checked against the newest state.</summary>
-    private sealed record Caller(Session Session, UserRecord User, OrganisationRecord Organisation)
+    internal sealed record Caller(Session Session, UserRecord User, OrganisationRecord Organisation)
     {
         public bool Holds(string resource) => RoleCatalog.Default.Grants(User.Roles, resource);
 
         public bool IsRegulator => Organisation.Kind == OrganisationKinds.Regulator;
     }
 
-    private static IResult? Authenticate(HttpContext http, NodeRuntime node, out Caller? caller)
+    internal static IResult? Authenticate(HttpContext http, NodeRuntime node, out Caller? caller)
     {
         caller = null;
         var header = http.Request.Headers.Authorization.ToString();

@@ -65,6 +65,7 @@ public static class NodeApi
             .Produces(200).ProducesProblem(400).ProducesProblem(404);
 
         MemberApi.Map(v1);
+        ReceivablesApi.Map(v1);
 
         v1.MapGet("/stream/blocks", (HttpContext http, BlockStream stream) => stream.Serve(http))
             .WithName("StreamBlocks")

@@ -48,6 +48,8 @@ public static class Problems
         ["NoConfidentialSection"] = (404, "The transaction has no confidential section."),
         ["KeyNotHostedHere"] = (409, "This node does not serve the caller's organisation."),
         ["OrganisationNotFound"] = (404, "No such organisation."),
+        ["DocumentNotFound"] = (404, "No document is registered under this key."),
+        ["FinancingNotFound"] = (404, "No such financing."),
     };
 
     public static int StatusFor(string code) => Known.TryGetValue(code, out var known) ? known.Status : 400;
