@@ -8,6 +8,9 @@ using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Governance;
 using Huilian.Execution.Modules.Credit;
 using Huilian.Execution.Modules.Evidence;
+using Huilian.Execution.Modules.PolicyFinancing;
+using Huilian.Execution.Modules.Receivables;
+using Huilian.Execution.Modules.Registry;
 
 namespace Huilian.Ledger;
 
@@ -39,7 +42,11 @@ public sealed class ChainSetup
 
     public string ChainId => Genesis.ChainId;
 
-    public static IReadOnlyList<IModule> DefaultModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule()];
+    public static IReadOnlyList<IModule> DefaultModules() =>
+    [
+        new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule(),
+        new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule(),
+    ];
 
     public static ChainSetup FromFile(string genesisPath)
     {

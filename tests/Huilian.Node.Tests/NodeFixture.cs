@@ -52,8 +52,7 @@ public sealed class NodeFixture : IAsyncDisposable
     /// Starts a solo node. With <paramref name="consortium"/> (whose "regulator/admin" user becomes <see cref="Admin"/>),
     /// genesis lists its organisations and the node serves all of them (holds every data-encryption key).
     /// </summary>
-    public static async Task<NodeFixture> Start(string suite = "intl", MempoolConfig? mempool = null, ConsortiumBuilder? consortium = null,
-        IReadOnlyList<Huilian.Execution.Host.IModule>? modules = null)
+    public static async Task<NodeFixture> Start(string suite = "intl", MempoolConfig? mempool = null, ConsortiumBuilder? consortium = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "huilian-node-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -89,7 +88,7 @@ public sealed class NodeFixture : IAsyncDisposable
             Organisations = hosted,
         };
         config.Save(directory);
-        var runtime = NodeRuntime.Open(NodeConfig.Load(directory), modules: modules);
+        var runtime = NodeRuntime.Open(NodeConfig.Load(directory));
         var app = NodeHost.Build(runtime, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         return new NodeFixture(directory, app, runtime, admin, outsider, genesis);

@@ -1,6 +1,5 @@
 // The scenario of issue 5 through a real node's API (transactions submitted over HTTP, reports read over HTTP),
-// on a node that runs the registry and receivables modules (passed in: the node's default module set does not
-// list them yet, docs/REGISTRY.md). Customs publishes declaration D worth US$100,000; bank A verifies it and
+// on a node with its default modules (registry and receivables among them). Customs publishes declaration D worth US$100,000; bank A verifies it and
 // finances US$80,000; bank B is refused US$30,000 and told D is 80% financed, not by whom; the regulator sees both
 // banks and an alert on B; A registers a repayment of US$40,000; B finances US$60,000; the statisticians' reports
 // (each its own bank) and the verification-failure statistics count it all; CSV exports agree.
@@ -69,8 +68,7 @@ public sealed class ReceivablesScenarioApiTests
     public async Task DeclarationDThroughTheApi()
     {
         var consortium = Consortium();
-        IReadOnlyList<Huilian.Execution.Host.IModule> modules = [.. ChainSetup.DefaultModules(), new RegistryModule(), ReceivablesProcess.CreateModule()];
-        await using var node = await NodeFixture.Start(consortium: consortium, modules: modules);
+        await using var node = await NodeFixture.Start(consortium: consortium);
         var runner = new Runner(node, consortium);
         var hash = node.Runtime.Setup.Hash;
         const string type = DocumentTypes.CustomsDeclaration, number = "222020261000555001", secret = "d-secret-0123456789abcdef";

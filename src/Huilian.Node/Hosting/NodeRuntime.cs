@@ -88,15 +88,9 @@ public sealed class NodeRuntime : IDisposable
 
     public static string Version => typeof(NodeRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>
-    /// Opens the node's chain. <paramref name="modules"/> replaces the chain's default module set: only for tests of
-    /// modules not yet in <see cref="ChainSetup.DefaultModules"/> (every node of a chain must run the same set).
-    /// </summary>
-    public static NodeRuntime Open(NodeConfig config, IProgress<ChainCheckProgress>? progress = null, IReadOnlyList<Execution.Host.IModule>? modules = null)
+    public static NodeRuntime Open(NodeConfig config, IProgress<ChainCheckProgress>? progress = null)
     {
-        var setup = modules is null
-            ? ChainSetup.FromFile(config.Resolve(config.Genesis))
-            : new ChainSetup(Core.Genesis.GenesisDocument.Parse(File.ReadAllText(config.Resolve(config.Genesis))), modules);
+        var setup = ChainSetup.FromFile(config.Resolve(config.Genesis));
         ISigningKey? validatorKey = null;
         if (config.ValidatorKey is not null)
         {
