@@ -26,6 +26,9 @@ public sealed class LoadOptions
 
     public string Workload { get; init; } = "evidence";
 
+    /// <summary>For the "receivables" workload: the bank and customs admins and CAs, and the enterprise financed.</summary>
+    public ReceivablesParties? Receivables { get; init; }
+
     public int Clients { get; init; } = 64;
 
     /// <summary>Transactions per request (1 submits one at a time; more use the batch endpoint).</summary>

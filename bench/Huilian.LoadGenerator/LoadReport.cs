@@ -65,6 +65,9 @@ public sealed class LoadReport
     /// <summary>For evidence-confidential with a reader: decrypting a page of records through the API.</summary>
     public PageReadSummary? ConfidentialPageRead { get; init; }
 
+    /// <summary>For the receivables workload: financings taken through all seven steps, whole run.</summary>
+    public long? LifecyclesCompleted { get; init; }
+
     /// <summary>The central-database baseline run after Huilian's with the same clients, warm-up and duration (--postgres).</summary>
     public Baseline.BaselineSummary? Baseline { get; set; }
 }

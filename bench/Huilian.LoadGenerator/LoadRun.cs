@@ -15,7 +15,7 @@ namespace Huilian.LoadGenerator;
 /// Closed loop: each client submits a request and waits for its commits before the next. Open loop: transactions
 /// are due at a fixed rate whatever the node does, so queueing shows up as latency.
 /// </summary>
-public sealed class LoadRun(LoadOptions options)
+public sealed partial class LoadRun(LoadOptions options)
 {
     private const int ExpiryMarginBlocks = 5_000;
 
@@ -46,7 +46,13 @@ public sealed class LoadRun(LoadOptions options)
             await tracker.Start(apis[0].Http, startHeight);
 
             progress?.Report(new LoadProgress("Registering client keys", 0, 0, 0, 0, 0));
-            var clients = await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
+            var receivables = options.Workload == "receivables";
+            if (receivables && options.Rate is not null)
+            {
+                throw new InvalidOperationException("The receivables workload runs closed loop only: each step waits for the one before.");
+            }
+            var clients = receivables && options.Preload == 0 ? [] : await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
+            var trade = receivables ? await RegisterTradeClients(apis[0], tracker, suite, chainId, cancellationToken) : null;
             SealSections(suite, chainId);
 
             if (options.Preload > 0)
@@ -60,8 +66,11 @@ public sealed class LoadRun(LoadOptions options)
             var measureEnd = warmupEnd + ToTicks(options.Duration);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var pacer = options.Rate is { } rate ? new Pacer(rate, clients.Length) : null;
-            var workers = clients.Select((client, index) => Task.Run(() =>
-                Worker(client, index, apis[index % apis.Length], tracker, suite, chainId, pacer, stop.Token))).ToArray();
+            var workers = trade is not null
+                ? trade.Select((client, index) => Task.Run(() =>
+                    ReceivablesWorker(client, index, apis[index % apis.Length], tracker, suite, chainId, stop.Token))).ToArray()
+                : clients.Select((client, index) => Task.Run(() =>
+                    Worker(client, index, apis[index % apis.Length], tracker, suite, chainId, pacer, stop.Token))).ToArray();
 
             var reporter = Task.Run(async () =>
             {
@@ -142,6 +151,7 @@ public sealed class LoadRun(LoadOptions options)
                 StartedAt = startedAt.ToString("O"),
                 TransactionBytesMean = Interlocked.Read(ref _transactionsBuilt) == 0 ? 0 : (double)Interlocked.Read(ref _transactionBytes) / Interlocked.Read(ref _transactionsBuilt),
                 ConfidentialPageRead = pageRead,
+                LifecyclesCompleted = receivables ? Interlocked.Read(ref _lifecycles) : null,
             };
         }
         finally
@@ -334,7 +344,8 @@ public sealed class LoadRun(LoadOptions options)
         }
     }
 
-    private async Task Observe(CommitTracker tracker, Hash32 id, long submitted)
+    /// <summary>Waits for the transaction's commit and records it; returns its receipt code, or null when it did not commit.</summary>
+    private async Task<string?> Observe(CommitTracker tracker, Hash32 id, long submitted)
     {
         // Counted before the first await: the run waits for every observation before it reads the counts.
         Interlocked.Increment(ref _observing);
@@ -348,7 +359,7 @@ public sealed class LoadRun(LoadOptions options)
             }
             catch (TaskCanceledException)
             {
-                return; // Refused at admission (counted there), or not committed when the run ended.
+                return null; // Refused at admission (counted there), or not committed when the run ended.
             }
             Interlocked.Increment(ref _committed);
             _receiptCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
@@ -358,6 +369,7 @@ public sealed class LoadRun(LoadOptions options)
             {
                 _sampleIds.Enqueue(id);
             }
+            return code;
         }
         finally
         {

@@ -50,6 +50,10 @@ public static class ReportWriter
         text.AppendLine(c, $"| Ceiling: verifications ÷ {report.Ceiling.Validators} validator(s) | {report.Ceiling.CeilingTransactionsPerSecond:F0} tx/s |");
         text.AppendLine(c, $"| Committed rate as a fraction of the ceiling | {report.Ceiling.FractionOfCeiling:P1} |");
         text.AppendLine(c, $"| Mean transaction size | {report.TransactionBytesMean:F0} bytes |");
+        if (report.LifecyclesCompleted is { } lifecycles)
+        {
+            text.AppendLine(c, $"| Financings taken through all seven steps (whole run) | {lifecycles} |");
+        }
         if (report.ConfidentialPageRead is { } page)
         {
             text.AppendLine(c, $"| Reading a page of {page.Records} confidential records as {page.Reader} (one call, median of {page.Runs}) | {page.MedianMs:F1} ms (min {page.MinMs:F1}, max {page.MaxMs:F1}) |");
@@ -64,7 +68,7 @@ public static class ReportWriter
             text.AppendLine();
             text.AppendLine("## Central-database baseline");
             text.AppendLine();
-            text.AppendLine(c, $"The same {baseline.Workload} lifecycle and business rules (roles, states, field checks, the guard under a row lock) written directly against {baseline.System} {baseline.ServerVersion} on this machine, durable commits, {baseline.Clients} clients, {baseline.WarmupSeconds:0.#} s warm-up and {baseline.DurationSeconds:0.#} s measured, run right after Huilian's. No signatures, no replication: one operator everyone must trust.");
+            text.AppendLine(c, $"The same {baseline.Workload} lifecycle and business rules (roles, states, field checks, the guard under a row lock) written directly against {baseline.System} {baseline.ServerVersion} on this machine, durable commits, {baseline.Clients} database sessions (as many as Huilian had transactions in flight: clients × batch, at most 256), {baseline.WarmupSeconds:0.#} s warm-up and {baseline.DurationSeconds:0.#} s measured, run right after Huilian's. No signatures, no replication: one operator everyone must trust.");
             text.AppendLine();
             text.AppendLine("| Measure | Huilian | " + baseline.System + " |");
             text.AppendLine("|---|---:|---:|");

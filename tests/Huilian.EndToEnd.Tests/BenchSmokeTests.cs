@@ -8,11 +8,13 @@ namespace Huilian.EndToEnd.Tests;
 
 // The CI smoke run of the load generator (issue 7, part 7): `huilian bench`, as its own process, for a few seconds
 // against one solo node started by `huilian up`, in each mode and workload — evidence closed loop with batches,
-// evidence open loop at a rate, evidence-confidential closed loop with the page read. Each run must complete with
+// evidence open loop at a rate, evidence-confidential closed loop with the page read, receivables closed loop with
+// the PostgreSQL baseline (a server started by bench/scripts/postgres.sh). Each run must complete with
 // exit 0, every acknowledged transaction on chain and none lost or refused, and its three reports well-formed and
 // consistent with each other. Nothing here is about speed: no throughput or latency figure is compared with a target.
 [Collection("processes")]
-public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHelper output) : IClassFixture<BenchSmokeTests.SoloNode>
+public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, PostgresBaselineTests.Server postgres, ITestOutputHelper output)
+    : IClassFixture<BenchSmokeTests.SoloNode>, IClassFixture<PostgresBaselineTests.Server>
 {
     /// <summary>One `huilian up --solo` node on loopback for the three runs, stopped and removed at the end.</summary>
     public sealed class SoloNode : IAsyncLifetime
@@ -43,6 +45,7 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
     [InlineData("evidence", "closed-loop", 10)]
     [InlineData("evidence", "open-loop", 1)]
     [InlineData("evidence-confidential", "closed-loop", 1)]
+    [InlineData("receivables", "closed-loop", 5)]
     public async Task BenchRunsAndWritesConsistentReports(string workload, string mode, int batch)
     {
         const int clients = 8;
@@ -54,6 +57,7 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
             "--clients", clients.ToString(CultureInfo.InvariantCulture), "--batch", batch.ToString(CultureInfo.InvariantCulture),
             "--warmup", "1", "--duration", "3", "--ceiling-seconds", "0.5", "--out", prefix,
             .. mode == "open-loop" ? ["--rate", rate.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+            .. workload == "receivables" ? ["--postgres", postgres.ConnectionString] : Array.Empty<string>(),
         ];
         var clock = Stopwatch.StartNew();
         var run = await HuilianProcess.Run(arguments);
@@ -155,8 +159,26 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
         }
         else
         {
-            Assert.InRange(bytesMean, 100, 512);
+            Assert.InRange(bytesMean, 100, workload == "receivables" ? 1024 : 512);
             Assert.Equal(JsonValueKind.Null, pageRead.ValueKind);
+        }
+
+        // Receivables: whole lifecycles went through, and the PostgreSQL baseline ran with as many sessions as
+        // transactions were in flight, its ratio stated against Huilian's rate of the same run.
+        if (workload == "receivables")
+        {
+            Assert.True(report.GetProperty("lifecyclesCompleted").GetInt64() > 0, "no financing went through all seven steps");
+            var baseline = report.GetProperty("baseline");
+            Assert.Equal("PostgreSQL", baseline.GetProperty("system").GetString());
+            Assert.Equal(clients * batch, baseline.GetProperty("clients").GetInt32());
+            var baselineRate = baseline.GetProperty("committedPerSecond").GetDouble();
+            Assert.True(baselineRate > 0, "the baseline committed nothing");
+            Assert.Empty(baseline.GetProperty("refusals").EnumerateObject());
+            Assert.Equal(report.GetProperty("committedPerSecond").GetDouble() / baselineRate, baseline.GetProperty("huilianToBaselineRatio").GetDouble(), 9);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, report.GetProperty("baseline").ValueKind);
         }
 
         // Markdown: names the workload and mode, gives the ceiling and the end check, and links the chart.
@@ -167,6 +189,7 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, ITestOutputHe
         Assert.Contains("Refusals at admission: none.", markdown);
         Assert.Contains($"![Throughput and latency over time]({workload}-{mode}.svg)", markdown);
         Assert.Equal(workload == "evidence-confidential", markdown.Contains("Reading a page of", StringComparison.Ordinal));
+        Assert.Equal(workload == "receivables", markdown.Contains("## Central-database baseline", StringComparison.Ordinal));
 
         // SVG: well-formed XML, an svg root, one bar per second of the timeline, the two latency lines.
         var svg = XDocument.Parse(await File.ReadAllTextAsync(prefix + ".svg"));

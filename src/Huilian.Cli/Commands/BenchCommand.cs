@@ -17,8 +17,13 @@ internal static class BenchCommand
         var directory = CommandSupport.DirectoryOption();
         var key = CommandSupport.KeyOption();
         var passwordFile = CommandSupport.PasswordFileOption();
-        var workload = new Option<string>("--workload") { Description = "What to submit.", DefaultValueFactory = _ => "evidence" };
-        workload.AcceptOnlyFromAmong("evidence", "evidence-confidential");
+        var workload = new Option<string>("--workload")
+        {
+            Description = "What to submit: evidence records, evidence with a confidential section, or the export receivables financing lifecycle "
+                + "(publish, verify, apply, accept, review, disburse, repay; --batch financings per client at a time).",
+            DefaultValueFactory = _ => "evidence",
+        };
+        workload.AcceptOnlyFromAmong("evidence", "evidence-confidential", "receivables");
         var reader = new Option<string>("--reader") { Description = "For evidence-confidential: the user (org/user) who reads a page of 100 sections after the run.", DefaultValueFactory = _ => "regulator/analyst" };
         var confidentialBytes = new Option<int>("--confidential-bytes") { Description = "Plaintext bytes of each record's confidential section (evidence-confidential).", DefaultValueFactory = _ => 512 };
         var clients = new Option<int>("--clients") { Description = "Simulated clients, each with its own key.", DefaultValueFactory = _ => 64 };
@@ -59,8 +64,23 @@ internal static class BenchCommand
             {
                 throw new CliException("--confidential-bytes is 1 to 32768.", 2);
             }
+            ReceivablesParties? parties = null;
+            if (parse.GetValue(workload) == "receivables")
+            {
+                var enterprise = genesis.Organisations.FirstOrDefault(o => o.Kind == Core.Genesis.OrganisationKinds.Enterprise)
+                    ?? throw new CliException("The receivables workload needs an enterprise organisation in genesis.");
+                parties = new ReceivablesParties(
+                    Crypto.Keystore.Load(layout.UserKeyPath("bank-a/admin")).Decrypt(password), CommandSupport.LoadOrganisation(layout, "bank-a", password),
+                    Crypto.Keystore.Load(layout.UserKeyPath("customs/admin")).Decrypt(password), CommandSupport.LoadOrganisation(layout, "customs", password),
+                    enterprise.Id);
+            }
+            else if (parse.GetValue(postgres) is not null)
+            {
+                throw new CliException("The PostgreSQL baseline implements the receivables rules: use it with --workload receivables.", 2);
+            }
             var options = new LoadOptions
             {
+                Receivables = parties,
                 Nodes = urls,
                 Admin = admin,
                 Organisation = organisation,
@@ -83,8 +103,9 @@ internal static class BenchCommand
             var report = await new LoadRun(options).Run(progress, cancellationToken);
             if (parse.GetValue(postgres) is { } connectionString)
             {
-                report.Baseline = await Huilian.LoadGenerator.Baseline.BaselineRun.RunPostgres(connectionString, options.Clients, options.Warmup, options.Duration,
-                    report.CommittedPerSecond, progress, cancellationToken);
+                // As many database sessions as Huilian had transactions in flight (clients × batch), up to the server's 256.
+                report.Baseline = await Huilian.LoadGenerator.Baseline.BaselineRun.RunPostgres(connectionString, Math.Min(options.Clients * options.Batch, 256),
+                    options.Warmup, options.Duration, report.CommittedPerSecond, progress, cancellationToken);
             }
             var paths = ReportWriter.WriteAll(report, parse.GetValue(output)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
