@@ -47,6 +47,12 @@ public sealed class LoadOptions
     /// <summary>How long to measure the machine's signature-verification rate.</summary>
     public TimeSpan CeilingMeasurement { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Closed-loop evidence workloads: batches each client signs before warm-up, so that during the window the
+    /// generator does not spend the shared cores on signatures (0: sign as it goes).
+    /// </summary>
+    public int PresignedBatches { get; init; }
+
     /// <summary>Evidence records to commit before warming up, to measure at a given state size.</summary>
     public long Preload { get; init; }
 

@@ -65,6 +65,9 @@ public sealed class LoadReport
     /// <summary>For evidence-confidential with a reader: decrypting a page of records through the API.</summary>
     public PageReadSummary? ConfidentialPageRead { get; init; }
 
+    /// <summary>Batches each client signed before warm-up (0: signed during the run).</summary>
+    public int PresignedBatches { get; init; }
+
     /// <summary>For the receivables workload: financings taken through all seven steps, whole run.</summary>
     public long? LifecyclesCompleted { get; init; }
 

@@ -59,6 +59,11 @@ public sealed partial class LoadRun(LoadOptions options)
             {
                 await Preload(apis, tracker, clients, suite, chainId, progress, cancellationToken);
             }
+            if (options.PresignedBatches > 0)
+            {
+                progress?.Report(new LoadProgress("Presigning", 0, 0, 0, 0, 0));
+                Presign(clients, suite, chainId, tracker.LatestHeight + ExpiryMarginBlocks);
+            }
 
             var entriesAtStart = (await apis[0].Get("/v1/status", cancellationToken)).GetProperty("stateEntries").GetInt64();
             var clock = Stopwatch.StartNew();
@@ -152,6 +157,7 @@ public sealed partial class LoadRun(LoadOptions options)
                 TransactionBytesMean = Interlocked.Read(ref _transactionsBuilt) == 0 ? 0 : (double)Interlocked.Read(ref _transactionBytes) / Interlocked.Read(ref _transactionsBuilt),
                 ConfidentialPageRead = pageRead,
                 LifecyclesCompleted = receivables ? Interlocked.Read(ref _lifecycles) : null,
+                PresignedBatches = options.Rate is null && !receivables ? options.PresignedBatches : 0,
             };
         }
         finally
@@ -168,6 +174,46 @@ public sealed partial class LoadRun(LoadOptions options)
         public ISigningKey Key { get; } = key;
 
         public ulong Nonce { get; set; }
+
+        /// <summary>Batches signed before the run (<see cref="LoadOptions.PresignedBatches"/>), taken in nonce order.</summary>
+        public Queue<Transaction[]> Presigned { get; } = new();
+    }
+
+    /// <summary>
+    /// Signs each client's first batches before warm-up, so that in the window the generator, which shares the
+    /// machine's cores with the nodes, does not spend them on signatures. Payloads are as the worker builds them.
+    /// </summary>
+    private void Presign(Client[] clients, ICryptoSuite suite, string chainId, ulong expiry)
+    {
+        if (options.PresignedBatches <= 0 || options.Workload == "receivables" || options.Rate is not null)
+        {
+            return;
+        }
+        Parallel.ForEach(clients, client =>
+        {
+            var payloadHash = new byte[32];
+            for (var b = 0; b < options.PresignedBatches; b++)
+            {
+                var transactions = new Transaction[options.Batch];
+                for (var i = 0; i < transactions.Length; i++)
+                {
+                    transactions[i] = EvidenceTransaction(client, suite, chainId, expiry, payloadHash);
+                }
+                client.Presigned.Enqueue(transactions);
+            }
+        });
+    }
+
+    private Transaction EvidenceTransaction(Client client, ICryptoSuite suite, string chainId, ulong expiry, byte[] payloadHash)
+    {
+        // Fresh random document hashes: runs against the same chain must not collide with earlier ones.
+        System.Security.Cryptography.RandomNumberGenerator.Fill(payloadHash);
+        ++client.Nonce;
+        var transaction = Transaction.Create(suite.Hash, client.Key, chainId, client.Nonce, expiry, "evidence", "record",
+            Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"{Section(client.Nonce)}}}"));
+        Interlocked.Add(ref _transactionBytes, transaction.Size);
+        Interlocked.Increment(ref _transactionsBuilt);
+        return transaction;
     }
 
     private async Task<Client[]> RegisterClients(NodeApi api, CommitTracker tracker, ICryptoSuite suite, string chainId, CancellationToken cancellationToken)
@@ -305,16 +351,20 @@ public sealed partial class LoadRun(LoadOptions options)
                 }
             }
             var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
-            var transactions = new Transaction[count];
-            for (var i = 0; i < count; i++)
+            Transaction[] transactions;
+            if (count == options.Batch && client.Presigned.TryDequeue(out var presigned))
             {
-                // Fresh random document hashes: runs against the same chain must not collide with earlier ones.
-                System.Security.Cryptography.RandomNumberGenerator.Fill(payloadHash);
-                ++client.Nonce;
-                transactions[i] = Transaction.Create(suite.Hash, client.Key, chainId, client.Nonce, expiry, "evidence", "record",
-                    Encoding.UTF8.GetBytes($"{{\"hash\":\"{Convert.ToHexStringLower(payloadHash)}\",\"type\":\"bench\"{Section(client.Nonce)}}}"));
-                Interlocked.Add(ref _transactionBytes, transactions[i].Size);
-                Interlocked.Increment(ref _transactionsBuilt);
+                transactions = presigned;
+            }
+            else
+            {
+                // Signed now: its nonces follow the presigned ones, all used before (presigning is closed loop only,
+                // where every request is a whole batch).
+                transactions = new Transaction[count];
+                for (var i = 0; i < count; i++)
+                {
+                    transactions[i] = EvidenceTransaction(client, suite, chainId, expiry, payloadHash);
+                }
             }
             var submitted = Stopwatch.GetTimestamp();
             var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();

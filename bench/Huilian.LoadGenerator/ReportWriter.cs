@@ -38,6 +38,10 @@ public static class ReportWriter
         text.AppendLine(c, $"Started {report.StartedAt}; chain `{report.ChainId}` ({report.Suite}), {report.Validators} validator(s), {report.Nodes} node(s) receiving load.");
         text.AppendLine(c, $"{report.Clients} clients, {report.Batch} transaction(s) per request{(report.TargetRatePerSecond is { } rate ? string.Create(c, $", open loop at {rate:F0} tx/s") : ", closed loop")}; warm-up {report.WarmupSeconds:F0} s, measured {report.DurationSeconds:F0} s.");
         text.AppendLine(c, $"State entries: {report.StateEntriesAtStart} when warm-up began, {report.StateEntriesAtEnd} at the end.");
+        if (report.PresignedBatches > 0)
+        {
+            text.AppendLine(c, $"Each client signed its first {report.PresignedBatches} batches before warm-up (the generator shares the nodes' cores).");
+        }
         text.AppendLine(c, $"Machine: {report.Machine.ProcessorCount} cores, {report.Machine.Os}, {report.Machine.Runtime}.");
         text.AppendLine();
         text.AppendLine("| Measure | Value |");

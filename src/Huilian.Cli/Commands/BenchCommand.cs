@@ -38,10 +38,15 @@ internal static class BenchCommand
             Description = "After the run, run the central-database baseline (the receivables rules written against PostgreSQL) with the same clients, "
                 + "warm-up and duration, and report Huilian's rate as a ratio of it. A connection string, e.g. from bench/scripts/postgres.sh start.",
         };
+        var presign = new Option<int>("--presign")
+        {
+            Description = "Closed-loop evidence runs: batches each client signs before warm-up, so the generator does not spend the shared cores on signatures during the window.",
+            DefaultValueFactory = _ => 0,
+        };
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds, postgres,
+            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds, postgres, presign,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -97,6 +102,7 @@ internal static class BenchCommand
                 Rate = parse.GetValue(rate),
                 CeilingMeasurement = TimeSpan.FromSeconds(parse.GetValue(ceilingSeconds)),
                 Preload = parse.GetValue(preload),
+                PresignedBatches = parse.GetValue(presign) is >= 0 and <= 100_000 ? parse.GetValue(presign) : throw new CliException("--presign is 0 to 100,000 batches.", 2),
             };
             var progress = new InlineProgress(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{p.ElapsedSeconds,6:F1} s] {p.Phase,-12} committed {p.Committed,9}  refused {p.Refused,6}  {p.RecentRatePerSecond,8:F0} tx/s  p99 {p.RecentP99Ms,7:F1} ms")));
