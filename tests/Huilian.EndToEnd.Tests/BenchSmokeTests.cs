@@ -58,6 +58,7 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, PostgresBasel
             "--warmup", "1", "--duration", "3", "--ceiling-seconds", "0.5", "--out", prefix,
             .. mode == "open-loop" ? ["--rate", rate.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
             .. workload == "receivables" ? ["--postgres", postgres.ConnectionString] : Array.Empty<string>(),
+            .. workload == "evidence" && mode == "closed-loop" ? ["--presign", "5"] : Array.Empty<string>(),
         ];
         var clock = Stopwatch.StartNew();
         var run = await HuilianProcess.Run(arguments);
@@ -82,6 +83,7 @@ public sealed class BenchSmokeTests(BenchSmokeTests.SoloNode node, PostgresBasel
             Assert.Equal(JsonValueKind.Null, report.GetProperty("targetRatePerSecond").ValueKind);
         }
         Assert.Equal(clients, report.GetProperty("clients").GetInt32());
+        Assert.Equal(workload == "evidence" && mode == "closed-loop" ? 5 : 0, report.GetProperty("presignedBatches").GetInt32());
         Assert.Equal(batch, report.GetProperty("batch").GetInt32());
         Assert.Equal(1, report.GetProperty("warmupSeconds").GetDouble());
         Assert.Equal(3, report.GetProperty("durationSeconds").GetDouble());
