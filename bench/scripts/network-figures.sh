@@ -54,8 +54,13 @@ before="$(height_of node0)"
 before_tx="$(tx_of node0)"
 # The load generator's preload can fall short of its target on a network (a client stops at a refused batch), so
 # preload again until the others are RECORDS transactions ahead.
+# Only the running nodes receive it (a preload that cannot reach a node fails rather than fall short).
+running_nodes=()
+for name in node0 node1 node2; do
+  running_nodes+=(--node "$(python3 -c "import json; print(next(n['url'] for n in json.load(open('$dir/network.json'))['nodes'] if n['name']=='$name'))")")
+done
 while [ "$(( $(tx_of node0) - before_tx ))" -lt "$records" ]; do
-  huilian bench --network "$dir" --dir "$dir" --clients 32 --batch 50 --preload "$(( records - ($(tx_of node0) - before_tx) ))" \
+  huilian bench "${running_nodes[@]}" --dir "$dir" --clients 32 --batch 50 --preload "$(( records - ($(tx_of node0) - before_tx) ))" \
       --warmup 0 --duration 1 --ceiling-seconds 0.1 --out "$out/preload" 2>>"$out/preload.log" >>"$out/preload.txt"
 done
 sleep 2
