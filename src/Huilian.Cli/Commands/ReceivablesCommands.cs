@@ -84,8 +84,12 @@ internal static class ReceivablesCommands
         return command;
     }
 
-    private static void Print(System.Text.Json.JsonElement result) =>
-        Console.WriteLine($"{result.GetProperty("financing").GetString()} is {result.GetProperty("state").GetString()}; next: {result.GetProperty("next").GetString()}.");
+    /// <summary>"rf-00000001 is applied; next: accept, cancel." (the receipt lists the next steps comma-separated; a final state has none).</summary>
+    private static void Print(System.Text.Json.JsonElement result)
+    {
+        var next = result.GetProperty("next").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Console.WriteLine($"{result.GetProperty("financing").GetString()} is {result.GetProperty("state").GetString()}; next: {(next.Length == 0 ? "none (final)" : string.Join(", ", next))}.");
+    }
 
     private static Command Step(string action, string description, bool reason = false)
     {
