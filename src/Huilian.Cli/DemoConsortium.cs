@@ -4,10 +4,11 @@ using Huilian.Crypto;
 namespace Huilian.Cli;
 
 /// <summary>
-/// The consortium `huilian up` and `huilian init` create: a regulator, a central bank, two banks, an exporter,
+/// The consortium `huilian up` and `huilian init` create: a regulator, a central bank, three banks, four exporters,
 /// customs, a tax authority, an insurer and a carrier, each with an admin and the users its work needs (for banks,
-/// one clerk per Table 08-02 role of export receivables financing). Validators are run by the regulator, the
-/// central bank and the two banks; organisations without a validator are served by one of those nodes.
+/// one clerk per Table 08-02 role of export receivables financing, and <see cref="Banks"/>' branches). Validators are run by
+/// the regulator, the central bank and banks A and B; organisations without a validator are served by one of those
+/// nodes. <see cref="DemoSeed"/> fills a new network made by `huilian up` with documents and financings.
 /// </summary>
 public static class DemoConsortium
 {
@@ -28,7 +29,17 @@ public static class DemoConsortium
             [("admin", ["organisation-admin"]), ("enabler", ["enabling-clerk"]), ("proxy", ["financing-proxy-clerk"]),
              ("acceptor", ["financing-acceptance-clerk"]), ("reviewer", ["financing-review-clerk"]), ("disburser", ["financing-disbursement-clerk"]),
              ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("recorder", ["evidence-recorder"])]),
+        ("bank-c", "Southern Bank C 南方银行", OrganisationKinds.Bank, 1,
+            [("admin", ["organisation-admin"]), ("enabler", ["enabling-clerk"]), ("proxy", ["financing-proxy-clerk"]),
+             ("acceptor", ["financing-acceptance-clerk"]), ("reviewer", ["financing-review-clerk"]), ("disburser", ["financing-disbursement-clerk"]),
+             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("recorder", ["evidence-recorder"])]),
         ("acme", "Acme Export Co. 艾克米出口有限公司", OrganisationKinds.Enterprise, 2,
+            [("admin", ["organisation-admin"]), ("treasurer", ["enterprise-user", "evidence-recorder"])]),
+        ("huaxia-textiles", "Huaxia Textiles Co. 华夏纺织有限公司", OrganisationKinds.Enterprise, 3,
+            [("admin", ["organisation-admin"]), ("treasurer", ["enterprise-user", "evidence-recorder"])]),
+        ("pearl-machinery", "Pearl River Machinery Co. 珠江机械有限公司", OrganisationKinds.Enterprise, 1,
+            [("admin", ["organisation-admin"]), ("treasurer", ["enterprise-user", "evidence-recorder"])]),
+        ("yangtze-solar", "Yangtze Solar Co. 长江光伏有限公司", OrganisationKinds.Enterprise, 0,
             [("admin", ["organisation-admin"]), ("treasurer", ["enterprise-user", "evidence-recorder"])]),
         ("customs", "Shanghai Customs 上海海关", OrganisationKinds.Customs, 0,
             [("admin", ["organisation-admin"]), ("publisher", ["customs-publisher"])]),
@@ -39,6 +50,17 @@ public static class DemoConsortium
         ("carrier", "COSCO Shipping Lines 中远海运", OrganisationKinds.Carrier, 1,
             [("admin", ["organisation-admin"]), ("publisher", ["carrier-publisher"])]),
     ];
+
+    /// <summary>The banks, each with its branches (网点) as (id, region): what a bank's branch-information clerk would maintain.</summary>
+    public static IReadOnlyList<(string Bank, (string Id, string Region)[] Branches)> Banks { get; } =
+    [
+        ("bank-a", [("pudong", "shanghai"), ("huangpu", "shanghai")]),
+        ("bank-b", [("futian", "shenzhen"), ("tianhe", "guangzhou")]),
+        ("bank-c", [("haishu", "ningbo"), ("suzhou-sip", "suzhou")]),
+    ];
+
+    /// <summary>The exporters (enterprises) of the demo.</summary>
+    public static IReadOnlyList<string> Exporters { get; } = ["acme", "huaxia-textiles", "pearl-machinery", "yangtze-solar"];
 
     private static readonly string[] ValidatorOrganisations = ["regulator", "central-bank", "bank-a", "bank-b"];
 

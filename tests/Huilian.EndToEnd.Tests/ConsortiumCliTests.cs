@@ -18,7 +18,7 @@ namespace Huilian.EndToEnd.Tests;
 [Collection("processes")]
 public sealed class ConsortiumCliTests
 {
-    private static readonly string[] DemoOrganisations = ["regulator", "central-bank", "bank-a", "bank-b", "acme", "customs", "tax", "insurer", "carrier"];
+    private static readonly string[] DemoOrganisations = ["regulator", "central-bank", "bank-a", "bank-b", "bank-c", "acme", "huaxia-textiles", "pearl-machinery", "yangtze-solar", "customs", "tax", "insurer", "carrier"];
 
     [Fact]
     public async Task OrgUsersListsTheDemoConsortiumOfANetworkDirectory()
@@ -109,7 +109,7 @@ public sealed class ConsortiumCliTests
     {
         using var directory = new TemporaryDirectory();
         var dir = directory.Path;
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", dir, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
         await using (node)
         {
             Task<(int ExitCode, string Stdout, string Stderr)> Offline(params string[] arguments) => HuilianProcess.Run([.. arguments, "--dir", dir]);

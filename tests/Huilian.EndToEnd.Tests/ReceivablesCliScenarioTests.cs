@@ -23,7 +23,7 @@ public sealed class ReceivablesCliScenarioTests
     {
         using var directory = new TemporaryDirectory();
         var dir = directory.Path;
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", dir, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
         await using (node)
         {
             async Task<string> Ok(string user, params string[] arguments)

@@ -8,7 +8,8 @@ namespace Huilian.Cli.Commands;
 /// <summary>Runs one node in this process until Ctrl-C or SIGTERM, printing its base URL once it serves.</summary>
 internal static class NodeRunner
 {
-    public static async Task<int> Run(NodeConfig config, CancellationToken cancellationToken)
+    /// <param name="beforeReady">Runs once the node serves, before its URL is printed (the demo seeding of `huilian up`).</param>
+    public static async Task<int> Run(NodeConfig config, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? beforeReady = null)
     {
         // The pid file tells `huilian network` which process is this node; it exists while the node runs.
         var pidFile = Path.Combine(config.BaseDirectory, NodeProcesses.PidFileName);
@@ -21,7 +22,7 @@ internal static class NodeRunner
         File.WriteAllText(pidFile, pid);
         try
         {
-            return await RunNode(config, cancellationToken);
+            return await RunNode(config, cancellationToken, beforeReady);
         }
         finally
         {
@@ -32,7 +33,7 @@ internal static class NodeRunner
         }
     }
 
-    private static async Task<int> RunNode(NodeConfig config, CancellationToken cancellationToken)
+    private static async Task<int> RunNode(NodeConfig config, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? beforeReady)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         NodeRuntime runtime;
@@ -60,6 +61,10 @@ internal static class NodeRunner
             var url = NodeHost.BaseUrl(app);
             var head = runtime.Chain.Head;
             Console.Error.WriteLine($"Node {config.Name} of chain {runtime.Setup.ChainId} ({runtime.Setup.Suite.Name}) serves height {head.Height} after {started.ElapsedMilliseconds} ms.");
+            if (beforeReady is not null)
+            {
+                await beforeReady(url, cancellationToken);
+            }
             Console.WriteLine(url);
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);
