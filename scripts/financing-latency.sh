@@ -20,7 +20,7 @@ if [ "$VALIDATORS" = 1 ]; then SHAPE=(--solo); else SHAPE=(--validators "$VALIDA
 huilian up "${SHAPE[@]}" --dir "$DIR" --port 0 > "$WORK/url" 2> "$WORK/up.log" &
 UP=$!
 cleanup() {
-  kill -INT "$UP" 2>/dev/null || true
+  kill -TERM "$UP" 2>/dev/null || true  # a background job ignores SIGINT; huilian up stops its nodes on SIGTERM too
   wait "$UP" 2>/dev/null || true
   huilian network down --dir "$DIR" > /dev/null 2>&1 || true
   rm -rf "$WORK"

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Huilian.EndToEnd.Tests;
 
-// Issue 5's scenario entirely through the real `huilian` CLI against a real `huilian up --solo` node: customs
+// Issue 5's scenario entirely through the real `huilian` CLI against a real `huilian up --solo` node, found by the CLI from the network directory alone: customs
 // publishes declaration D worth US$100,000; bank A verifies it (Match, 0% financed), enables the exporter and finances
 // US$80,000 (apply → accept → review approve → disburse, each by its Table 08-02 clerk); bank B, handed the same
 // declaration, verifies it (Match, 80% financed; a typo in the port and a wrong secret are recorded failures) and is
@@ -23,18 +23,19 @@ public sealed class ReceivablesCliScenarioTests
     {
         using var directory = new TemporaryDirectory();
         var dir = directory.Path;
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
+        // Port 0: the node picks its port; the CLI, given only --dir and --as, finds it (nodes/node0/node.url).
+        var (node, _) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
         await using (node)
         {
             async Task<string> Ok(string user, params string[] arguments)
             {
-                var result = await HuilianProcess.Run([.. arguments, "--as", user, "--dir", dir, "--node", url]);
+                var result = await HuilianProcess.Run([.. arguments, "--as", user, "--dir", dir]);
                 Assert.True(result.ExitCode == 0, $"{string.Join(' ', arguments)} as {user}: exit {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
                 return result.Stdout;
             }
             async Task<string> Refused(int exitCode, string user, params string[] arguments)
             {
-                var result = await HuilianProcess.Run([.. arguments, "--as", user, "--dir", dir, "--node", url]);
+                var result = await HuilianProcess.Run([.. arguments, "--as", user, "--dir", dir]);
                 Assert.True(result.ExitCode == exitCode, $"{string.Join(' ', arguments)} as {user}: expected exit {exitCode}, got {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
                 return result.Stdout + result.Stderr;
             }

@@ -29,6 +29,7 @@ internal static class NodeRunner
             if (File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() == pid)
             {
                 File.Delete(pidFile);
+                File.Delete(Path.Combine(config.BaseDirectory, NodeProcesses.UrlFileName));
             }
         }
     }
@@ -59,6 +60,8 @@ internal static class NodeRunner
                 return 1;
             }
             var url = NodeHost.BaseUrl(app);
+            // A node on a port picked at start (port 0) says where it listens, for the CLI's --as commands (MemberOptions.NodeUrl).
+            File.WriteAllText(Path.Combine(config.BaseDirectory, NodeProcesses.UrlFileName), url + "\n");
             var head = runtime.Chain.Head;
             Console.Error.WriteLine($"Node {config.Name} of chain {runtime.Setup.ChainId} ({runtime.Setup.Suite.Name}) serves height {head.Height} after {started.ElapsedMilliseconds} ms.");
             if (beforeReady is not null)
