@@ -24,15 +24,18 @@ public static class DemoConsortium
         ("bank-a", "Huilian Bank A 汇链银行", OrganisationKinds.Bank, 2,
             [("admin", ["organisation-admin"]), ("enabler", ["enabling-clerk"]), ("proxy", ["financing-proxy-clerk"]),
              ("acceptor", ["financing-acceptance-clerk"]), ("reviewer", ["financing-review-clerk"]), ("disburser", ["financing-disbursement-clerk"]),
-             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("recorder", ["evidence-recorder"])]),
+             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("branches", ["branch-information-clerk"]),
+             ("recorder", ["evidence-recorder"])]),
         ("bank-b", "Eastern Bank B 东方银行", OrganisationKinds.Bank, 3,
             [("admin", ["organisation-admin"]), ("enabler", ["enabling-clerk"]), ("proxy", ["financing-proxy-clerk"]),
              ("acceptor", ["financing-acceptance-clerk"]), ("reviewer", ["financing-review-clerk"]), ("disburser", ["financing-disbursement-clerk"]),
-             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("recorder", ["evidence-recorder"])]),
+             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("branches", ["branch-information-clerk"]),
+             ("recorder", ["evidence-recorder"])]),
         ("bank-c", "Southern Bank C 南方银行", OrganisationKinds.Bank, 1,
             [("admin", ["organisation-admin"]), ("enabler", ["enabling-clerk"]), ("proxy", ["financing-proxy-clerk"]),
              ("acceptor", ["financing-acceptance-clerk"]), ("reviewer", ["financing-review-clerk"]), ("disburser", ["financing-disbursement-clerk"]),
-             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("recorder", ["evidence-recorder"])]),
+             ("repayer", ["financing-repayment-clerk"]), ("statistician", ["bank-statistician"]), ("branches", ["branch-information-clerk"]),
+             ("recorder", ["evidence-recorder"])]),
         ("acme", "Acme Export Co. 艾克米出口有限公司", OrganisationKinds.Enterprise, 2,
             [("admin", ["organisation-admin"]), ("treasurer", ["enterprise-user", "evidence-recorder"])]),
         ("huaxia-textiles", "Huaxia Textiles Co. 华夏纺织有限公司", OrganisationKinds.Enterprise, 3,
@@ -51,12 +54,15 @@ public static class DemoConsortium
             [("admin", ["organisation-admin"]), ("publisher", ["carrier-publisher"])]),
     ];
 
-    /// <summary>The banks, each with its branches (网点) as (id, region): what a bank's branch-information clerk would maintain.</summary>
-    public static IReadOnlyList<(string Bank, (string Id, string Region)[] Branches)> Banks { get; } =
+    /// <summary>
+    /// The banks, each with its branches (网点) as (id, name, region: GB/T 2260 code), which each bank's
+    /// branch-information clerk maintains on chain when the demo is seeded (matching.maintain-branches).
+    /// </summary>
+    public static IReadOnlyList<(string Bank, (string Id, string Name, string Region)[] Branches)> Banks { get; } =
     [
-        ("bank-a", [("pudong", "shanghai"), ("huangpu", "shanghai")]),
-        ("bank-b", [("futian", "shenzhen"), ("tianhe", "guangzhou")]),
-        ("bank-c", [("haishu", "ningbo"), ("suzhou-sip", "suzhou")]),
+        ("bank-a", [("pudong", "Shanghai Pudong Branch 浦东支行", "310115"), ("huangpu", "Shanghai Huangpu Branch 黄浦支行", "310101")]),
+        ("bank-b", [("futian", "Shenzhen Futian Branch 福田支行", "440304"), ("tianhe", "Guangzhou Tianhe Branch 天河支行", "440106")]),
+        ("bank-c", [("haishu", "Ningbo Haishu Branch 海曙支行", "330203"), ("minhang", "Shanghai Minhang Branch 闵行支行", "310112")]),
     ];
 
     /// <summary>The exporters (enterprises) of the demo.</summary>

@@ -19,7 +19,7 @@ namespace Huilian.Cli;
 /// <list type="bullet">
 /// <item>400 documents: 240 customs declarations (every seventh in EUR), 96 commercial invoices, 24 credit-insurance
 /// policies, 40 bills of lading, owned by the four exporters;</item>
-/// <item>every bank enables every exporter; each bank's proxy clerk verifies the declarations it finances, per branch
+/// <item>every bank records its branches and their regions (matching.maintain-branches) and enables every exporter; each bank's proxy clerk verifies the declarations it finances, per branch
 /// and enterprise, with a wrong secret (NotFound) and a wrong port (FieldMismatch) among them;</item>
 /// <item>40 financings a bank, one declaration each (every fifth USD one also an invoice), in every state: applied,
 /// accepted, approved, rejected, disbursed, partially repaid, repaid, cancelled (from applied and from approved);</item>
@@ -173,8 +173,12 @@ public static class DemoSeed
                     phase.Add((await seeder.Sign(publisher, "registry", action, PublishPayload(hash, chunk)), null));
                 }
             }
-            foreach (var (bank, _) in DemoConsortium.Banks)
+            foreach (var (bank, branches) in DemoConsortium.Banks)
             {
+                foreach (var (id, name, region) in branches)
+                {
+                    phase.Add((await seeder.Sign(bank + "/branches", "matching", "maintain-branches", new JsonObject { ["branch"] = id, ["name"] = name, ["region"] = region }), null));
+                }
                 foreach (var exporter in DemoConsortium.Exporters)
                 {
                     phase.Add((await seeder.Sign(bank + "/enabler", "credit", "enable", new JsonObject { ["enterprise"] = exporter }), null));

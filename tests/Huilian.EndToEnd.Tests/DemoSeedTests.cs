@@ -5,7 +5,8 @@ namespace Huilian.EndToEnd.Tests;
 // `huilian up --solo` on a new directory seeds the demo consortium before it prints its URL: the regulator's status
 // report holds 120 financings in every state (12 applied, 12 accepted, 12 approved, 12 rejected, 36 disbursed of which
 // 12 partly repaid, 12 repaid, 24 cancelled), in the planned order (bank A's are rf-00000001 to rf-00000040), and
-// exactly one alert — bank B's refused attempt on the declaration bank A financed in full; the declaration
+// exactly one alert — bank B's refused attempt on the declaration bank A financed in full; the statistics per
+// region count the 120 financings under the six branches' recorded regions and the alert under Futian's; the declaration
 // verification-failure statistics count one failure per branch and enterprise; demo/documents.csv gives the numbers
 // and secrets, with which bank C's proxy clerk verifies an unfinanced declaration by hand; a restart does not seed again.
 [Collection("processes")]
@@ -58,6 +59,16 @@ public sealed class DemoSeedTests
             Assert.Equal(failures.Length, failures.Sum(f => int.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
             Assert.Contains(failures, f => f[5] == "1");
             Assert.Contains(failures, f => f[6] == "1");
+
+            // Statistics per region: the branches' regions as the banks recorded them; none unknown.
+            var regions = (await Ok("regulator/analyst", "receivables", "regions", "--csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.TrimEnd('\r').Split(',')).ToArray();
+            Assert.Equal("region,bank,currency,applications,disbursed,disbursedAmountMinor,outstandingMinor,refusedAttempts", string.Join(',', regions[0]));
+            Assert.Equal(["310101", "310112", "310115", "330203", "440106", "440304"], regions.Skip(1).Select(r => r[0]).Distinct().Order(StringComparer.Ordinal));
+            Assert.Equal(120, regions.Skip(1).Sum(r => int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(["440304,bank-b,USD,1"], regions.Skip(1).Where(r => r[7] != "0").Select(r => $"{r[0]},{r[1]},{r[2]},{r[7]}"));
+            Assert.All(regions.Skip(1), r => Assert.Equal(r[0] is "310101" or "310115" ? "bank-a" : r[0] is "440106" or "440304" ? "bank-b" : "bank-c", r[1]));
+            Assert.Contains("NotEntitled", (await HuilianProcess.Run("receivables", "regions", "--bank", "bank-a", "--as", "bank-b/statistician", "--dir", dir, "--node", url)).Stderr);
 
             // A person verifies an unfinanced seeded declaration by hand, from demo/documents.csv.
             var documents = File.ReadAllLines(directory.Combine("demo", "documents.csv"));

@@ -17,7 +17,7 @@ internal sealed class MemberOptions
     /// <summary>Receipt codes that mean "nothing to do" rather than a refusal.</summary>
     private static readonly HashSet<string> UnchangedCodes = new(StringComparer.Ordinal)
     {
-        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished",
+        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged",
     };
 
     private readonly string _defaultUser;

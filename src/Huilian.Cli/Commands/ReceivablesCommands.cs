@@ -20,6 +20,7 @@ internal static class ReceivablesCommands
         Step("cancel", "Cancel a financing and release its claims (receivables.cancel, by the proxy or disbursement clerk).", reason: true),
         Show(), Report("statistics", "Enterprise financing statistics (企业融资信息统计)."), Report("report", "Enterprise financing status report (企业融资情况报表)."),
         Report("declaration-failures", "Customs-declaration verification-failure statistics (报关单核验失败统计)."),
+        Report("regions", "Statistics per region: the handling branch's region as its bank maintains it (huilian matching maintain-branch), per bank and currency."),
         Report("alerts", "Refused duplicate or over-financing attempts (the regulator: all banks; a statistician: its own)."),
     };
 
