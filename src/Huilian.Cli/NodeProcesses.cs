@@ -11,6 +11,9 @@ namespace Huilian.Cli;
 /// </summary>
 public static class NodeProcesses
 {
+    /// <summary>The URL a running node serves at, written once it serves (a solo node made with --port 0 picks its port at each start).</summary>
+    public const string UrlFileName = "node.url";
+
     public const string PidFileName = "node.pid";
     public const string LogFileName = "node.log";
 

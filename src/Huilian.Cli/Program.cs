@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(CreditCommands.Create());
         root.Subcommands.Add(RegistryCommands.Create());
         root.Subcommands.Add(ReceivablesCommands.Create());
+        root.Subcommands.Add(MatchingCommands.Create());
         root.Subcommands.Add(AccessCommands.Confidential());
         root.Subcommands.Add(AccessCommands.Audit());
         root.Subcommands.Add(BlockCommands.Create());

@@ -4,6 +4,7 @@ using Huilian.Core.Genesis;
 using Huilian.Core.Ledger;
 using Huilian.Crypto;
 using Huilian.Execution.Host;
+using Huilian.Execution.Modules.Matching;
 using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Governance;
 using Huilian.Execution.Modules.Credit;
@@ -45,7 +46,7 @@ public sealed class ChainSetup
     public static IReadOnlyList<IModule> DefaultModules() =>
     [
         new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule(),
-        new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule(),
+        new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule(), new MatchingModule(),
     ];
 
     public static ChainSetup FromFile(string genesisPath)

@@ -16,7 +16,7 @@ public sealed class CliTests
     {
         using var directory = new TemporaryDirectory();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var (process, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
+        var (process, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", directory.Path, "--port", "0");
         await using (process)
         {
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"`huilian up` took {started.Elapsed} to serve.");
@@ -35,7 +35,7 @@ public sealed class CliTests
     public async Task EvidenceCanBeRecordedLookedUpAndProvedOfflineFromTheCli()
     {
         using var directory = new TemporaryDirectory();
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", directory.Path, "--port", "0");
         await using (node)
         {
             var document = directory.Combine("contract.pdf");

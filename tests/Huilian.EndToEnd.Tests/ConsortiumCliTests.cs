@@ -18,7 +18,7 @@ namespace Huilian.EndToEnd.Tests;
 [Collection("processes")]
 public sealed class ConsortiumCliTests
 {
-    private static readonly string[] DemoOrganisations = ["regulator", "central-bank", "bank-a", "bank-b", "acme", "customs", "tax", "insurer", "carrier"];
+    private static readonly string[] DemoOrganisations = ["regulator", "central-bank", "bank-a", "bank-b", "bank-c", "acme", "huaxia-textiles", "pearl-machinery", "yangtze-solar", "customs", "tax", "insurer", "carrier"];
 
     [Fact]
     public async Task OrgUsersListsTheDemoConsortiumOfANetworkDirectory()
@@ -61,32 +61,32 @@ public sealed class ConsortiumCliTests
         var password = File.ReadAllText(directory.Combine("secrets", "password")).TrimEnd('\n');
         var crypto = CryptoSuites.Get(suite);
 
-        var init = await HuilianProcess.Run("org", "ca", "init", "--dir", dir, "--id", "bank-c", "--name", "Bank C 丙银行", "--kind", "bank");
+        var init = await HuilianProcess.Run("org", "ca", "init", "--dir", dir, "--id", "bank-d", "--name", "Bank D 丁银行", "--kind", "bank");
         Assert.True(init.ExitCode == 0, init.Stderr);
-        var caPem = directory.Combine("orgs", "bank-c", "ca.pem");
+        var caPem = directory.Combine("orgs", "bank-d", "ca.pem");
         var ca = crypto.Certificates.TryParse(CertificateAuthority.FromPem(File.ReadAllText(caPem)), out var caError);
         Assert.True(ca is not null, caError);
         Assert.True(ca.IsCertificateAuthority);
-        Assert.Equal("bank-c", ca.SubjectOrganisation);
+        Assert.Equal("bank-d", ca.SubjectOrganisation);
         var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(ca.Der));
         Assert.Contains(fingerprint, init.Stdout.Replace(":", "", StringComparison.Ordinal));
-        using (var dataKey = Keystore.Load(directory.Combine("orgs", "bank-c", "data.key")).Decrypt(password))
+        using (var dataKey = Keystore.Load(directory.Combine("orgs", "bank-d", "data.key")).Decrypt(password))
         {
             Assert.Contains(Convert.ToHexStringLower(dataKey.PublicKey), init.Stdout);
         }
 
-        var again = await HuilianProcess.Run("org", "ca", "init", "--dir", dir, "--id", "bank-c", "--name", "Bank C", "--kind", "bank");
+        var again = await HuilianProcess.Run("org", "ca", "init", "--dir", dir, "--id", "bank-d", "--name", "Bank D", "--kind", "bank");
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already exists", again.Stderr);
 
-        var issue = await HuilianProcess.Run("org", "user", "issue", "--dir", dir, "--org", "bank-c", "--name", "admin", "--role", "organisation-admin");
+        var issue = await HuilianProcess.Run("org", "user", "issue", "--dir", dir, "--org", "bank-d", "--name", "admin", "--role", "organisation-admin");
         Assert.True(issue.ExitCode == 0, issue.Stderr);
-        var der = CertificateAuthority.FromPem(File.ReadAllText(directory.Combine("keys", "bank-c", "admin.pem")));
+        var der = CertificateAuthority.FromPem(File.ReadAllText(directory.Combine("keys", "bank-d", "admin.pem")));
         var facts = crypto.Certificates.TryParse(der, out var error);
         Assert.True(facts is not null, error);
-        Assert.Equal(("admin", "bank-c", false), (facts.SubjectCommonName, facts.SubjectOrganisation, facts.IsCertificateAuthority));
+        Assert.Equal(("admin", "bank-d", false), (facts.SubjectCommonName, facts.SubjectOrganisation, facts.IsCertificateAuthority));
         Assert.True(crypto.Certificates.IsSignedBy(der, ca.SubjectPublicKey));
-        using (var key = Keystore.Load(directory.Combine("keys", "bank-c", "admin.key")).Decrypt(password))
+        using (var key = Keystore.Load(directory.Combine("keys", "bank-d", "admin.key")).Decrypt(password))
         {
             Assert.Equal(key.PublicKey, facts.SubjectPublicKey);
             Assert.Contains("keyId        " + crypto.Hash.Hash(key.PublicKey), issue.Stdout);
@@ -109,7 +109,7 @@ public sealed class ConsortiumCliTests
     {
         using var directory = new TemporaryDirectory();
         var dir = directory.Path;
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", dir, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
         await using (node)
         {
             Task<(int ExitCode, string Stdout, string Stderr)> Offline(params string[] arguments) => HuilianProcess.Run([.. arguments, "--dir", dir]);
@@ -134,11 +134,11 @@ public sealed class ConsortiumCliTests
             var suspend = Ok(await Online("gov", "propose", "suspend-organisation", "--organisation", "carrier", "--summary", "Carrier under investigation"));
             var suspendId = Regex.Match(suspend, @"Proposal (\d+)").Groups[1].Value;
             Assert.Contains("passed", Ok(await Online("gov", "vote", "--proposal", suspendId, "--approve")));
-            Ok(await Offline("org", "ca", "init", "--id", "bank-c", "--name", "Bank C", "--kind", "bank"));
-            Ok(await Offline("org", "user", "issue", "--org", "bank-c", "--name", "admin"));
-            var admit = Ok(await Online("gov", "propose", "admit-organisation", "--id", "bank-c", "--name", "Bank C", "--kind", "bank",
-                "--ca", directory.Combine("orgs", "bank-c", "ca.pem"), "--data-key", directory.Combine("orgs", "bank-c", "data.key"),
-                "--admin", "admin=" + directory.Combine("keys", "bank-c", "admin.pem")));
+            Ok(await Offline("org", "ca", "init", "--id", "bank-d", "--name", "Bank D", "--kind", "bank"));
+            Ok(await Offline("org", "user", "issue", "--org", "bank-d", "--name", "admin"));
+            var admit = Ok(await Online("gov", "propose", "admit-organisation", "--id", "bank-d", "--name", "Bank D", "--kind", "bank",
+                "--ca", directory.Combine("orgs", "bank-d", "ca.pem"), "--data-key", directory.Combine("orgs", "bank-d", "data.key"),
+                "--admin", "admin=" + directory.Combine("keys", "bank-d", "admin.pem")));
             var admitId = Regex.Match(admit, @"Proposal (\d+)").Groups[1].Value;
             Assert.Contains("passed", Ok(await Online("gov", "vote", "--proposal", admitId, "--as", "regulator/admin", "--approve")));
             var closed = await Online("gov", "vote", "--proposal", suspendId, "--reject");
@@ -164,10 +164,10 @@ public sealed class ConsortiumCliTests
             var suspended = await Online("whoami", "--as", "carrier/publisher");
             Assert.Equal(1, suspended.ExitCode);
             Assert.Contains("OrganisationSuspended", suspended.Stderr);
-            Assert.Contains("bank-c/admin", Ok(await Online("whoami", "--as", "bank-c/admin")));
+            Assert.Contains("bank-d/admin", Ok(await Online("whoami", "--as", "bank-d/admin")));
             var members = JsonDocument.Parse(Ok(await Online("org", "list", "--json"))).RootElement.GetProperty("organisations").EnumerateArray()
                 .ToDictionary(o => o.GetProperty("id").GetString()!, o => o.GetProperty("status").GetString());
-            Assert.Equal(("suspended", "active"), (members["carrier"], members["bank-c"]));
+            Assert.Equal(("suspended", "active"), (members["carrier"], members["bank-d"]));
 
             // Credit information: enabled by the bank, granted by the enterprise, queried and logged.
             Assert.Contains("enabled enterprise acme", Ok(await Online("credit", "enable", "--enterprise", "acme", "--as", "bank-a/enabler")));

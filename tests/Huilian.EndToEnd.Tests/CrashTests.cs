@@ -23,7 +23,7 @@ public sealed class CrashTests
     public async Task KillingTheNodeUnderLoadLosesNoAcknowledgedTransaction()
     {
         using var directory = new TemporaryDirectory();
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", directory.Path, "--port", "0");
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<Hash32, ulong>();
         await using (node)
         {
@@ -104,7 +104,7 @@ public sealed class CrashTests
     public async Task ANodeRefusesToServeATamperedChainAndSaysWhereItBroke()
     {
         using var directory = new TemporaryDirectory();
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", directory.Path, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", directory.Path, "--port", "0");
         await using (node)
         {
             for (var i = 0; i < 3; i++)

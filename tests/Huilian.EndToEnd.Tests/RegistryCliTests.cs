@@ -42,7 +42,7 @@ public sealed class RegistryCliTests
     {
         using var directory = new TemporaryDirectory();
         var dir = directory.Path;
-        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--dir", dir, "--port", "0");
+        var (node, url) = await HuilianProcess.StartNode("up", "--solo", "--no-seed", "--dir", dir, "--port", "0");
         await using (node)
         {
             var own = await HuilianProcess.Run("receivables", "statistics", "--csv", "--as", "bank-a/statistician", "--dir", dir, "--node", url);

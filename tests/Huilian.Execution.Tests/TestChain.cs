@@ -8,6 +8,7 @@ using Huilian.Crypto;
 using Huilian.Execution.Host;
 using Huilian.Execution.Modules.Credit;
 using Huilian.Execution.Modules.Governance;
+using Huilian.Execution.Modules.Matching;
 using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Evidence;
 using Huilian.Execution.Modules.PolicyFinancing;
@@ -85,7 +86,7 @@ internal sealed class TestChain
         }
     }
 
-    public static IModule[] ChainModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule(), new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule()];
+    public static IModule[] ChainModules() => [new MembershipModule(), new GovernanceModule(), new CreditModule(), new EvidenceModule(), new RegistryModule(), ReceivablesProcess.CreateModule(), PolicyFinancingProcess.CreateModule(), new MatchingModule()];
 
     public ConsortiumBuilder Consortium { get; }
 

@@ -17,7 +17,7 @@ internal sealed class MemberOptions
     /// <summary>Receipt codes that mean "nothing to do" rather than a refusal.</summary>
     private static readonly HashSet<string> UnchangedCodes = new(StringComparer.Ordinal)
     {
-        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished",
+        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged",
     };
 
     private readonly string _defaultUser;
@@ -72,7 +72,19 @@ internal sealed class MemberOptions
             return parse.GetValue(Node)!;
         }
         var serving = layout.LoadConsortium().Organisations.FirstOrDefault(o => o.Id == organisation)?.Node;
-        return layout.LoadManifest().Nodes.FirstOrDefault(n => n.Name == serving)?.Url ?? parse.GetValue(Node)!;
+        var node = layout.LoadManifest().Nodes.FirstOrDefault(n => n.Name == serving);
+        if (node is null)
+        {
+            return parse.GetValue(Node)!;
+        }
+        if (Uri.TryCreate(node.Url, UriKind.Absolute, out var configured) && configured.Port == 0)
+        {
+            // A solo node made with --port 0 picks its port at each start and writes it down while it runs.
+            var urlFile = Path.Combine(layout.Directory, node.Directory, NodeProcesses.UrlFileName);
+            return File.Exists(urlFile) ? File.ReadAllText(urlFile).Trim()
+                : throw new CliException($"Node {node.Name} picks its port when it starts and is not running now (no {urlFile}); start it, or pass --node with the URL `huilian up` printed.");
+        }
+        return node.Url;
     }
 
     /// <summary>The signing key: --key, else the keystore of --as (or of the default user).</summary>

@@ -8,7 +8,8 @@ namespace Huilian.Cli.Commands;
 /// <summary>Runs one node in this process until Ctrl-C or SIGTERM, printing its base URL once it serves.</summary>
 internal static class NodeRunner
 {
-    public static async Task<int> Run(NodeConfig config, CancellationToken cancellationToken)
+    /// <param name="beforeReady">Runs once the node serves, before its URL is printed (the demo seeding of `huilian up`).</param>
+    public static async Task<int> Run(NodeConfig config, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? beforeReady = null)
     {
         // The pid file tells `huilian network` which process is this node; it exists while the node runs.
         var pidFile = Path.Combine(config.BaseDirectory, NodeProcesses.PidFileName);
@@ -21,18 +22,19 @@ internal static class NodeRunner
         File.WriteAllText(pidFile, pid);
         try
         {
-            return await RunNode(config, cancellationToken);
+            return await RunNode(config, cancellationToken, beforeReady);
         }
         finally
         {
             if (File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() == pid)
             {
                 File.Delete(pidFile);
+                File.Delete(Path.Combine(config.BaseDirectory, NodeProcesses.UrlFileName));
             }
         }
     }
 
-    private static async Task<int> RunNode(NodeConfig config, CancellationToken cancellationToken)
+    private static async Task<int> RunNode(NodeConfig config, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? beforeReady)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         NodeRuntime runtime;
@@ -58,8 +60,14 @@ internal static class NodeRunner
                 return 1;
             }
             var url = NodeHost.BaseUrl(app);
+            // A node on a port picked at start (port 0) says where it listens, for the CLI's --as commands (MemberOptions.NodeUrl).
+            File.WriteAllText(Path.Combine(config.BaseDirectory, NodeProcesses.UrlFileName), url + "\n");
             var head = runtime.Chain.Head;
             Console.Error.WriteLine($"Node {config.Name} of chain {runtime.Setup.ChainId} ({runtime.Setup.Suite.Name}) serves height {head.Height} after {started.ElapsedMilliseconds} ms.");
+            if (beforeReady is not null)
+            {
+                await beforeReady(url, cancellationToken);
+            }
             Console.WriteLine(url);
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);

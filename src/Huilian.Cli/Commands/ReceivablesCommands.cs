@@ -20,6 +20,7 @@ internal static class ReceivablesCommands
         Step("cancel", "Cancel a financing and release its claims (receivables.cancel, by the proxy or disbursement clerk).", reason: true),
         Show(), Report("statistics", "Enterprise financing statistics (企业融资信息统计)."), Report("report", "Enterprise financing status report (企业融资情况报表)."),
         Report("declaration-failures", "Customs-declaration verification-failure statistics (报关单核验失败统计)."),
+        Report("regions", "Statistics per region: the handling branch's region as its bank maintains it (huilian matching maintain-branch), per bank and currency."),
         Report("alerts", "Refused duplicate or over-financing attempts (the regulator: all banks; a statistician: its own)."),
     };
 
@@ -84,8 +85,12 @@ internal static class ReceivablesCommands
         return command;
     }
 
-    private static void Print(System.Text.Json.JsonElement result) =>
-        Console.WriteLine($"{result.GetProperty("financing").GetString()} is {result.GetProperty("state").GetString()}; next: {result.GetProperty("next").GetString()}.");
+    /// <summary>"rf-00000001 is applied; next: accept, cancel." (the receipt lists the next steps comma-separated; a final state has none).</summary>
+    private static void Print(System.Text.Json.JsonElement result)
+    {
+        var next = result.GetProperty("next").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Console.WriteLine($"{result.GetProperty("financing").GetString()} is {result.GetProperty("state").GetString()}; next: {(next.Length == 0 ? "none (final)" : string.Join(", ", next))}.");
+    }
 
     private static Command Step(string action, string description, bool reason = false)
     {

@@ -7,7 +7,9 @@ namespace Huilian.Cli.Commands;
 /// <c>huilian up</c>: the one command that gives a working chain. Creates a network directory on first use (genesis,
 /// keys, certificates, configuration) — four validators by default, one with <c>--solo</c> — and runs it in the
 /// foreground until Ctrl-C: a solo node in this process, a network as one child process per node. Prints the first
-/// node's base URL on standard output once every node serves.
+/// node's base URL on standard output once every node serves. A network it creates is seeded with the demo's
+/// documents and financings (<see cref="DemoSeed"/>) before the URL is printed, unless <c>--no-seed</c>; a restart
+/// never seeds.
 /// </summary>
 internal static class UpCommand
 {
@@ -18,12 +20,21 @@ internal static class UpCommand
         var validators = new Option<int>("--validators") { Description = "Validators of a new network.", DefaultValueFactory = _ => 4 };
         var port = new Option<int?>("--port") { Description = $"First API port of a new network (default {NetworkLayout.DefaultPort}; peers use port+100 on; 0 picks free ports). A solo node: listen on this port." };
         var suite = NetworkCommands.SuiteOption();
-        var command = new Command("up", "Create a network on first use, then run it until Ctrl-C; prints the first node's base URL.") { directory, solo, validators, port, suite };
+        var noSeed = new Option<bool>("--no-seed") { Description = "Do not seed a new network with the demo's documents and financings (demo/documents.csv lists them)." };
+        var command = new Command("up", "Create a network on first use (seeded with demo documents and financings), then run it until Ctrl-C; prints the first node's base URL.")
+        {
+            directory, solo, validators, port, suite, noSeed,
+        };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
             var layout = new NetworkLayout(parse.GetValue(directory)!);
+            Func<string, CancellationToken, Task>? seed = null;
             if (!layout.Exists)
             {
+                if (!parse.GetValue(noSeed))
+                {
+                    seed = (url, token) => Seed(layout, url, token);
+                }
                 var count = parse.GetValue(solo) ? 1 : parse.GetValue(validators);
                 NetworkLayout.Create(layout.Directory, parse.GetValue(suite)!, "huilian-local", count, parse.GetValue(port) ?? NetworkLayout.DefaultPort);
                 Console.Error.WriteLine(count == 1
@@ -38,19 +49,40 @@ internal static class UpCommand
                 {
                     config = config.WithListen($"http://127.0.0.1:{chosen}");
                 }
-                return await NodeRunner.Run(config, cancellationToken);
+                return await NodeRunner.Run(config, cancellationToken, seed);
             }
-            return await RunNetwork(layout, manifest, cancellationToken);
+            return await RunNetwork(layout, manifest, seed, cancellationToken);
         }));
         return command;
     }
 
+    /// <summary>
+    /// Seeds a network just created; a failure is reported and the network runs on (partly seeded: remove the
+    /// directory and run `huilian up` again for a clean demo).
+    /// </summary>
+    private static async Task Seed(NetworkLayout layout, string url, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine("Seeding the demo consortium's documents and financings (--no-seed skips this)…");
+        try
+        {
+            await DemoSeed.Run(layout, url, cancellationToken);
+        }
+        catch (CliException exception)
+        {
+            CommandSupport.Error($"Seeding the demo failed; the network runs without all of its demo data. {exception.Message}");
+        }
+    }
+
     /// <summary>Runs every node as a child process until cancelled, then stops them all.</summary>
-    private static async Task<int> RunNetwork(NetworkLayout layout, NetworkManifest manifest, CancellationToken cancellationToken)
+    private static async Task<int> RunNetwork(NetworkLayout layout, NetworkManifest manifest, Func<string, CancellationToken, Task>? seed, CancellationToken cancellationToken)
     {
         try
         {
             await NetworkCommands.StartAll(layout, manifest, cancellationToken);
+            if (seed is not null)
+            {
+                await seed(manifest.Nodes[0].Url, cancellationToken);
+            }
             foreach (var node in manifest.Nodes)
             {
                 Console.Error.WriteLine($"  {node.Name,-10} {node.Role,-9} {node.Url}  log {NodeProcesses.LogPath(layout, node.Name)}");

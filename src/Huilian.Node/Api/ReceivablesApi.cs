@@ -33,6 +33,9 @@ public static class ReceivablesApi
         v1.MapGet("/receivables/declaration-failures", (HttpContext http, NodeRuntime node) => Report(http, node, ReceivablesReports.DeclarationFailuresResource))
             .WithName("ReceivablesDeclarationFailures")
             .WithSummary("Customs-declaration verification-failure statistics (报关单核验失败统计); same filters, &format=csv");
+        v1.MapGet("/receivables/regions", (HttpContext http, NodeRuntime node) => Report(http, node, "regions"))
+            .WithName("ReceivablesRegions")
+            .WithSummary("Statistics per region (the handling branch's GB/T 2260 code, as its bank maintains it; 'unknown' if not), bank and currency; same filters, &format=csv");
         v1.MapGet("/receivables/alerts", (HttpContext http, NodeRuntime node) => Report(http, node, "alerts"))
             .WithName("ReceivablesAlerts")
             .WithSummary("Refused duplicate or over-financing attempts: all of them for the regulator, a bank's own for its statistician");
@@ -124,7 +127,7 @@ public static class ReceivablesApi
         }
         var filter = new ReportFilter(from, until, Text(query["bank"]), Text(query["branch"]), Text(query["enterprise"]));
         // Alerts: the regulator's, or a bank statistician's own (the statistics resource decides).
-        var refusal = ReceivablesReports.Authorize(caller!.User, caller.Organisation, resource == "alerts" ? ReceivablesReports.StatisticsResource : resource, filter, out var effective);
+        var refusal = ReceivablesReports.Authorize(caller!.User, caller.Organisation, resource is "alerts" or "regions" ? ReceivablesReports.StatisticsResource : resource, filter, out var effective);
         if (refusal is not null)
         {
             return Problems.For(refusal.Code, refusal.Message, 403);
@@ -157,6 +160,9 @@ public static class ReceivablesApi
             case ReceivablesReports.DeclarationFailuresResource:
                 var failures = Cut(ReceivablesReports.DeclarationFailures(state, effective));
                 return csv ? Csv(ReceivablesReports.DeclarationFailuresCsv(failures)) : Results.Json(new { height = state.Height, filter = effective, truncated, rows = failures });
+            case "regions":
+                var regions = Cut(ReceivablesReports.RegionStatistics(state, effective));
+                return csv ? Csv(ReceivablesReports.RegionStatisticsCsv(regions)) : Results.Json(new { height = state.Height, filter = effective, truncated, rows = regions });
             default:
                 var alerts = Cut(ReceivablesReports.Alerts(state, effective));
                 return Results.Json(new

@@ -124,7 +124,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixFixture fixture, ITest
         var expected = Catalog.Roles.Sum(r => r.OrganisationKinds.Count);
         Assert.Equal(expected, fixture.Users.Count);
         Assert.Equal(27, Catalog.Roles.Count());
-        Assert.Equal(33, RegisteredActions().Count);
+        Assert.Equal(34, RegisteredActions().Count);
     }
 
     [Fact]

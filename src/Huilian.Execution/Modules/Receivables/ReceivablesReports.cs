@@ -3,6 +3,7 @@ using System.Text;
 using Huilian.Core.Genesis;
 using Huilian.Core.State;
 using Huilian.Execution.Host;
+using Huilian.Execution.Modules.Matching;
 using Huilian.Execution.Modules.Membership;
 using Huilian.Execution.Modules.Registry;
 using Huilian.Execution.Modules.Workflow;
@@ -30,6 +31,12 @@ public sealed record ReportFilter(long? FromMs = null, long? UntilMs = null, str
 /// <summary>One line of enterprise financing statistics (企业融资信息统计): per bank, enterprise and currency; amounts in minor units.</summary>
 public sealed record FinancingStatisticsRow(string Bank, string Enterprise, string Currency, int Applications, int Rejected, int Cancelled, int Disbursed,
     ulong DisbursedAmount, ulong Repaid, ulong Outstanding, int RefusedAttempts);
+
+/// <summary>
+/// One line of the statistics per region: per region (the GB/T 2260 code of the handling branch, as its bank maintains
+/// it, or "unknown"), bank and currency; amounts in minor units.
+/// </summary>
+public sealed record RegionStatisticsRow(string Region, string Bank, string Currency, int Applications, int Disbursed, ulong DisbursedAmount, ulong Outstanding, int RefusedAttempts);
 
 /// <summary>One line of customs-declaration verification-failure statistics (报关单核验失败统计): per bank, branch and enterprise.</summary>
 public sealed record VerificationFailureRow(string Bank, string Branch, string Enterprise, int Verified, int Failed, int NotFound, int FieldMismatch,
@@ -106,6 +113,40 @@ public static class ReceivablesReports
         return rows.Values.ToArray();
     }
 
+    /// <summary>
+    /// Statistics per region (issue 5, item 6): financings and refused attempts grouped by the region of the branch
+    /// named in them, read from the branch as its bank maintains it (matching.maintain-branches) when the report runs,
+    /// so a branch's later move re-attributes its history; a branch never maintained counts as "unknown", not hidden.
+    /// </summary>
+    public static IReadOnlyList<RegionStatisticsRow> RegionStatistics(IStateReader state, ReportFilter filter)
+    {
+        var rows = new SortedDictionary<string, RegionStatisticsRow>(StringComparer.Ordinal);
+        RegionStatisticsRow Row(string region, string bank, string currency)
+        {
+            var key = region + "\0" + bank + "\0" + currency;
+            return rows.GetValueOrDefault(key) ?? new RegionStatisticsRow(region, bank, currency, 0, 0, 0, 0, 0);
+        }
+        foreach (var financing in FinancingReport(state, filter))
+        {
+            var region = MatchingModule.RegionOf(state, financing.Bank, financing.Branch);
+            var row = Row(region, financing.Bank, financing.Currency);
+            rows[region + "\0" + financing.Bank + "\0" + financing.Currency] = row with
+            {
+                Applications = row.Applications + 1,
+                Disbursed = row.Disbursed + (financing.DisbursedAt > 0 ? 1 : 0),
+                DisbursedAmount = checked(row.DisbursedAmount + financing.DisbursedAmount),
+                Outstanding = checked(row.Outstanding + financing.Outstanding),
+            };
+        }
+        foreach (var alert in Alerts(state, filter))
+        {
+            var region = MatchingModule.RegionOf(state, alert.Bank, alert.Branch);
+            var row = Row(region, alert.Bank, alert.Currency);
+            rows[region + "\0" + alert.Bank + "\0" + alert.Currency] = row with { RefusedAttempts = row.RefusedAttempts + 1 };
+        }
+        return rows.Values.ToArray();
+    }
+
     /// <summary>Refused over-financing attempts, in order. The regulator sees all; a bank's filter keeps its own.</summary>
     public static IReadOnlyList<AlertRecord> Alerts(IStateReader state, ReportFilter filter)
     {
@@ -165,6 +206,10 @@ public static class ReceivablesReports
     public static string ReportCsv(IReadOnlyList<FinancingRecord> rows) =>
         Csv(["financing", "bank", "branch", "enterprise", "state", "currency", "appliedMinor", "disbursedMinor", "outstandingMinor", "repaidMinor", "rateBp", "termDays", "valueDate", "documents", "appliedAtHeight"],
             rows.Select(r => new[] { r.Id, r.Bank, r.Branch, r.Enterprise, r.State, r.Currency, N(r.AppliedAmount), N(r.DisbursedAmount), N(r.Outstanding), N(r.Repaid), N(r.RateBasisPoints), N(r.TermDays), r.ValueDate, N(r.Claims.Count), N(r.AppliedAt) }));
+
+    public static string RegionStatisticsCsv(IReadOnlyList<RegionStatisticsRow> rows) =>
+        Csv(["region", "bank", "currency", "applications", "disbursed", "disbursedAmountMinor", "outstandingMinor", "refusedAttempts"],
+            rows.Select(r => new[] { r.Region, r.Bank, r.Currency, N(r.Applications), N(r.Disbursed), N(r.DisbursedAmount), N(r.Outstanding), N(r.RefusedAttempts) }));
 
     public static string DeclarationFailuresCsv(IReadOnlyList<VerificationFailureRow> rows) =>
         Csv(["bank", "branch", "enterprise", "verified", "failed", "notFound", "fieldMismatch", "alreadyFinancedInFull", "otherMismatch"],
