@@ -209,6 +209,89 @@ public sealed partial class LoadRun
         return codes.Length == count && codes.All(c => c == "Ok") ? transactions.Select(t => t.Id.ToString()).ToArray() : null;
     }
 
+    /// <summary>
+    /// Issue 5's batch-verification figure, end to end through a node: customs publishes <paramref name="documents"/>
+    /// declarations (200 per transaction), then the bank's clerks verify all of them by key, value, currency and every
+    /// field commitment (200 per transaction, the clients in parallel); the verify phase is timed from the first
+    /// submission to the last commit. Every outcome is then read back from the receipts and counted.
+    /// </summary>
+    public async Task<BatchVerificationSummary> MeasureBatchVerification(int documents, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        const int perTransaction = 200;
+        var startedAt = DateTimeOffset.UtcNow;
+        using var api = new NodeApi(options.Nodes[0]);
+        var status = await api.Get("/v1/status", cancellationToken);
+        var chainId = status.GetProperty("chainId").GetString()!;
+        var suite = CryptoSuites.Get(status.GetProperty("suite").GetString()!);
+        await using var tracker = new CommitTracker();
+        await tracker.Start(api.Http, status.GetProperty("height").GetUInt64());
+        progress?.Report(new LoadProgress("Registering users", 0, 0, 0, 0, 0));
+        var clients = await RegisterTradeClients(api, tracker, suite, chainId, cancellationToken);
+        var trade = options.Receivables!;
+        var hash = suite.Hash;
+        var numbers = Enumerable.Range(0, documents).Select(i => $"bv-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}-{i}").ToArray();
+        var secrets = Enumerable.Range(0, documents).Select(_ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12))).ToArray();
+        string Item(int i, bool publish)
+        {
+            var key = DocumentKeys.Key(hash, DocumentTypes.CustomsDeclaration, numbers[i], secrets[i]);
+            var salt = DocumentKeys.Salt(hash, DocumentTypes.CustomsDeclaration, numbers[i], secrets[i]);
+            var values = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                [DocumentTypes.OwnerField] = trade.Enterprise, ["goods"] = "garments", ["export-date"] = "2026-11-20", ["port"] = "CNSHA",
+            };
+            var fields = "{" + string.Join(",", values.Select(v => $"\"{v.Key}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, v.Key, v.Value))}\"")) + "}";
+            return $"{{\"key\":\"{key}\",\"type\":\"{DocumentTypes.CustomsDeclaration}\",\"value\":{DeclarationValue},\"currency\":\"USD\",\"fields\":{fields}}}";
+        }
+        var chunks = Enumerable.Range(0, documents).Chunk(perTransaction).ToArray();
+
+        // Each client takes every n-th chunk; its transactions go in requests of --batch, each request's commits awaited.
+        async Task<(double Seconds, List<string> Ids)> Phase(string phase, bool customs, string action, Func<int[], string> payload)
+        {
+            var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+            {
+                var mine = chunks.Where((_, c) => c % clients.Length == index).ToArray();
+                foreach (var request in mine.Chunk(Math.Max(1, options.Batch)))
+                {
+                    var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
+                    var transactions = request.Select(chunk =>
+                    {
+                        var (key, nonce) = customs ? (client.Customs, ++client.CustomsNonce) : (client.Clerk, ++client.ClerkNonce);
+                        return Transaction.Create(suite.Hash, key, chainId, nonce, expiry, "registry", action, Encoding.UTF8.GetBytes(payload(chunk)));
+                    }).ToArray();
+                    var (codes, code) = await SubmitAndWait(api, tracker, transactions, cancellationToken);
+                    if (code != "Ok")
+                    {
+                        throw new InvalidOperationException($"{phase}: a transaction was refused or failed ({code}).");
+                    }
+                    foreach (var transaction in transactions)
+                    {
+                        ids.Add(transaction.Id.ToString());
+                    }
+                }
+            }, cancellationToken)));
+            var seconds = clock.Elapsed.TotalSeconds;
+            progress?.Report(new LoadProgress(phase, seconds, ids.Count, 0, ids.Count / Math.Max(0.001, seconds), 0));
+            return (seconds, ids.ToList());
+        }
+
+        progress?.Report(new LoadProgress("Publishing", 0, 0, 0, 0, 0));
+        var (publishSeconds, _) = await Phase("Published", customs: true, "publish-declaration", chunk => $"{{\"documents\":[{string.Join(",", chunk.Select(i => Item(i, true)))}]}}");
+        progress?.Report(new LoadProgress("Verifying", 0, 0, 0, 0, 0));
+        var (verifySeconds, verifyIds) = await Phase("Verified", customs: false, "verify",
+            chunk => $"{{\"enterprise\":\"{trade.Enterprise}\",\"documents\":[{string.Join(",", chunk.Select(i => Item(i, false)))}]}}");
+        long matched = 0, failed = 0;
+        foreach (var id in verifyIds)
+        {
+            var result = (await api.Get("/v1/transactions/" + id, cancellationToken)).GetProperty("receipt").GetProperty("result");
+            matched += result.GetProperty("matched").GetInt64();
+            failed += result.GetProperty("failed").GetInt64();
+        }
+        return new BatchVerificationSummary(documents, perTransaction, clients.Length, publishSeconds, verifySeconds, documents / verifySeconds, matched, failed,
+            startedAt.ToString("O"));
+    }
+
     private static async Task Resync(NodeApi api, TradeClient client)
     {
         client.CustomsNonce = (await api.Get("/v1/accounts/" + Convert.ToHexStringLower(client.Customs.PublicKey), CancellationToken.None)).GetProperty("nextNonce").GetUInt64() - 1;
@@ -218,3 +301,15 @@ public sealed partial class LoadRun
 
 /// <summary>Who the receivables workload acts as: the bank and customs admins (with their CAs, to issue users) and the enterprise financed.</summary>
 public sealed record ReceivablesParties(ISigningKey BankAdmin, OrganisationCredentials Bank, ISigningKey CustomsAdmin, OrganisationCredentials Customs, string Enterprise);
+
+/// <summary>What the batch-verification measurement found: documents verified per second through the node, end to end.</summary>
+public sealed record BatchVerificationSummary(
+    int Documents,
+    int DocumentsPerTransaction,
+    int Clients,
+    double PublishSeconds,
+    double VerifySeconds,
+    double DocumentsVerifiedPerSecond,
+    long Matched,
+    long Failed,
+    string StartedAt);

@@ -20,10 +20,11 @@ internal static class BenchCommand
         var workload = new Option<string>("--workload")
         {
             Description = "What to submit: evidence records, evidence with a confidential section, or the export receivables financing lifecycle "
-                + "(publish, verify, apply, accept, review, disburse, repay; --batch financings per client at a time).",
+                + "(publish, verify, apply, accept, review, disburse, repay; --batch financings per client at a time), "
+                + "or verification: publish --documents declarations, then time verifying all of them (200 per transaction).",
             DefaultValueFactory = _ => "evidence",
         };
-        workload.AcceptOnlyFromAmong("evidence", "evidence-confidential", "receivables");
+        workload.AcceptOnlyFromAmong("evidence", "evidence-confidential", "receivables", "verification");
         var reader = new Option<string>("--reader") { Description = "For evidence-confidential: the user (org/user) who reads a page of 100 sections after the run.", DefaultValueFactory = _ => "regulator/analyst" };
         var confidentialBytes = new Option<int>("--confidential-bytes") { Description = "Plaintext bytes of each record's confidential section (evidence-confidential).", DefaultValueFactory = _ => 512 };
         var clients = new Option<int>("--clients") { Description = "Simulated clients, each with its own key.", DefaultValueFactory = _ => 64 };
@@ -43,10 +44,11 @@ internal static class BenchCommand
             Description = "Closed-loop evidence runs: batches each client signs before warm-up, so the generator does not spend the shared cores on signatures during the window.",
             DefaultValueFactory = _ => 0,
         };
+        var documents = new Option<int>("--documents") { Description = "For --workload verification: declarations to publish and verify.", DefaultValueFactory = _ => 110_000 };
         var ceilingSeconds = new Option<double>("--ceiling-seconds") { Description = "Seconds spent measuring the verification ceiling.", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Load a node or network and report throughput, latency, refusals and the machine's ceiling.")
         {
-            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds, postgres, presign,
+            nodes, network, directory, key, passwordFile, workload, confidentialBytes, reader, clients, batch, duration, warmup, rate, output, preload, ceilingSeconds, postgres, presign, documents,
         };
         command.SetAction((parse, cancellationToken) => CommandSupport.Run(async () =>
         {
@@ -70,7 +72,7 @@ internal static class BenchCommand
                 throw new CliException("--confidential-bytes is 1 to 32768.", 2);
             }
             ReceivablesParties? parties = null;
-            if (parse.GetValue(workload) == "receivables")
+            if (parse.GetValue(workload) is "receivables" or "verification")
             {
                 var enterprise = genesis.Organisations.FirstOrDefault(o => o.Kind == Core.Genesis.OrganisationKinds.Enterprise)
                     ?? throw new CliException("The receivables workload needs an enterprise organisation in genesis.");
@@ -106,6 +108,26 @@ internal static class BenchCommand
             };
             var progress = new InlineProgress(p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{p.ElapsedSeconds,6:F1} s] {p.Phase,-12} committed {p.Committed,9}  refused {p.Refused,6}  {p.RecentRatePerSecond,8:F0} tx/s  p99 {p.RecentP99Ms,7:F1} ms")));
+            if (parse.GetValue(workload) == "verification")
+            {
+                if (parse.GetValue(documents) is < 1 or > 1_000_000)
+                {
+                    throw new CliException("--documents is 1 to 1,000,000.", 2);
+                }
+                var summary = await new LoadRun(options).MeasureBatchVerification(parse.GetValue(documents), progress, cancellationToken);
+                var prefix = parse.GetValue(output)!;
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefix))!);
+                await File.WriteAllTextAsync(prefix + ".json", System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions
+                {
+                    WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+                }), cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"verified {summary.Documents} declarations in {summary.VerifySeconds:F2} s through the node: {summary.DocumentsVerifiedPerSecond:F0} documents/s "
+                    + $"({summary.DocumentsPerTransaction} per transaction, {summary.Clients} clients; publishing them took {summary.PublishSeconds:F2} s); "
+                    + $"outcomes: {summary.Matched} match, {summary.Failed} failed"));
+                Console.WriteLine("report: " + prefix + ".json");
+                return summary.Matched == summary.Documents ? 0 : 1;
+            }
             var report = await new LoadRun(options).Run(progress, cancellationToken);
             if (parse.GetValue(postgres) is { } connectionString)
             {
