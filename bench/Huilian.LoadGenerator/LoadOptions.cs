@@ -48,8 +48,9 @@ public sealed class LoadOptions
     public TimeSpan CeilingMeasurement { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Closed-loop evidence workloads: batches each client signs before warm-up, so that during the window the
-    /// generator does not spend the shared cores on signatures (0: sign as it goes).
+    /// Evidence workloads: batches' worth of transactions each client signs before warm-up, so that during the
+    /// window the generator does not spend the shared cores on signatures (0: sign as it goes; when they run out,
+    /// the client signs as it goes).
     /// </summary>
     public int PresignedBatches { get; init; }
 

@@ -53,6 +53,9 @@ public sealed partial class LoadRun(LoadOptions options)
             }
             var clients = receivables && options.Preload == 0 ? [] : await RegisterClients(apis[0], tracker, suite, chainId, cancellationToken);
             var trade = receivables ? await RegisterTradeClients(apis[0], tracker, suite, chainId, cancellationToken) : null;
+            // The keys were registered through the first node: the others must have those blocks before they are sent
+            // the clients' transactions, or they refuse them as from unknown signers.
+            await WaitForHeight(apis, tracker.LatestHeight, cancellationToken);
             SealSections(suite, chainId);
 
             if (options.Preload > 0)
@@ -157,7 +160,7 @@ public sealed partial class LoadRun(LoadOptions options)
                 TransactionBytesMean = Interlocked.Read(ref _transactionsBuilt) == 0 ? 0 : (double)Interlocked.Read(ref _transactionBytes) / Interlocked.Read(ref _transactionsBuilt),
                 ConfidentialPageRead = pageRead,
                 LifecyclesCompleted = receivables ? Interlocked.Read(ref _lifecycles) : null,
-                PresignedBatches = options.Rate is null && !receivables ? options.PresignedBatches : 0,
+                PresignedBatches = receivables ? 0 : options.PresignedBatches,
             };
         }
         finally
@@ -169,14 +172,30 @@ public sealed partial class LoadRun(LoadOptions options)
         }
     }
 
+    private static async Task WaitForHeight(NodeApi[] apis, ulong height, CancellationToken cancellationToken)
+    {
+        foreach (var api in apis.Skip(1))
+        {
+            var deadline = Stopwatch.StartNew();
+            while ((await api.Get("/v1/status", cancellationToken)).GetProperty("height").GetUInt64() < height)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new InvalidOperationException($"The node at {api.BaseUrl} did not reach height {height} within 60 s.");
+                }
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
+
     private sealed class Client(ISigningKey key)
     {
         public ISigningKey Key { get; } = key;
 
         public ulong Nonce { get; set; }
 
-        /// <summary>Batches signed before the run (<see cref="LoadOptions.PresignedBatches"/>), taken in nonce order.</summary>
-        public Queue<Transaction[]> Presigned { get; } = new();
+        /// <summary>Transactions signed before the run (<see cref="LoadOptions.PresignedBatches"/> batches' worth), taken in nonce order.</summary>
+        public Queue<Transaction> Presigned { get; } = new();
     }
 
     /// <summary>
@@ -185,21 +204,16 @@ public sealed partial class LoadRun(LoadOptions options)
     /// </summary>
     private void Presign(Client[] clients, ICryptoSuite suite, string chainId, ulong expiry)
     {
-        if (options.PresignedBatches <= 0 || options.Workload == "receivables" || options.Rate is not null)
+        if (options.PresignedBatches <= 0 || options.Workload == "receivables")
         {
             return;
         }
         Parallel.ForEach(clients, client =>
         {
             var payloadHash = new byte[32];
-            for (var b = 0; b < options.PresignedBatches; b++)
+            for (var i = 0; i < options.PresignedBatches * options.Batch; i++)
             {
-                var transactions = new Transaction[options.Batch];
-                for (var i = 0; i < transactions.Length; i++)
-                {
-                    transactions[i] = EvidenceTransaction(client, suite, chainId, expiry, payloadHash);
-                }
-                client.Presigned.Enqueue(transactions);
+                client.Presigned.Enqueue(EvidenceTransaction(client, suite, chainId, expiry, payloadHash));
             }
         });
     }
@@ -351,20 +365,11 @@ public sealed partial class LoadRun(LoadOptions options)
                 }
             }
             var expiry = tracker.LatestHeight + ExpiryMarginBlocks;
-            Transaction[] transactions;
-            if (count == options.Batch && client.Presigned.TryDequeue(out var presigned))
+            // Presigned transactions first, in nonce order; once they run out, signed now (their nonces follow).
+            var transactions = new Transaction[count];
+            for (var i = 0; i < count; i++)
             {
-                transactions = presigned;
-            }
-            else
-            {
-                // Signed now: its nonces follow the presigned ones, all used before (presigning is closed loop only,
-                // where every request is a whole batch).
-                transactions = new Transaction[count];
-                for (var i = 0; i < count; i++)
-                {
-                    transactions[i] = EvidenceTransaction(client, suite, chainId, expiry, payloadHash);
-                }
+                transactions[i] = client.Presigned.TryDequeue(out var presigned) ? presigned : EvidenceTransaction(client, suite, chainId, expiry, payloadHash);
             }
             var submitted = Stopwatch.GetTimestamp();
             var commits = transactions.Select(t => Observe(tracker, t.Id, submitted)).ToArray();

@@ -32,7 +32,9 @@ max_rate="$(python3 -c "import json; print(json.load(open('$out/closed.json'))['
 rate="$(python3 -c "print(int($max_rate * 0.8))")"
 
 # 2. Open loop at 80% of the maximum.
-huilian bench --network "$dir" --dir "$dir" --clients 64 --batch 10 --rate "$rate" --warmup 5 --duration 30 \
+# Presigned too: enough for the whole run at that rate (rate × 40 s ÷ 64 clients ÷ 10 per batch, rounded up).
+presign_open="$(python3 -c "import math; print(math.ceil($rate * 40 / 64 / 10))")"
+huilian bench --network "$dir" --dir "$dir" --clients 64 --batch 10 --rate "$rate" --presign "$presign_open" --warmup 5 --duration 30 \
     --out "$out/open80" 2>"$out/open80.log" | tee "$out/open80.txt"
 
 # 3. Rejoin: SIGKILL node3 while the chain runs, wait 10 s, start it, time until it has the others' height.

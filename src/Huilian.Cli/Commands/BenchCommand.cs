@@ -41,7 +41,7 @@ internal static class BenchCommand
         };
         var presign = new Option<int>("--presign")
         {
-            Description = "Closed-loop evidence runs: batches each client signs before warm-up, so the generator does not spend the shared cores on signatures during the window.",
+            Description = "Evidence runs: batches' worth of transactions each client signs before warm-up, so the generator does not spend the shared cores on signatures during the window (then it signs as it goes).",
             DefaultValueFactory = _ => 0,
         };
         var documents = new Option<int>("--documents") { Description = "For --workload verification: declarations to publish and verify.", DefaultValueFactory = _ => 110_000 };
