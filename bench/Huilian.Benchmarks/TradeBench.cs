@@ -128,9 +128,10 @@ internal sealed class TradeBench : IDisposable
         var number = "2220" + index.ToString("D14", CultureInfo.InvariantCulture);
         var secret = "secret-" + number;
         var key = DocumentKeys.Key(Suite.Hash, type, number, secret).ToString();
-        var salt = DocumentKeys.Salt(Suite.Hash, type, number, secret);
-        var fields = "{" + string.Join(",", new[] { ("owner", "acme"), ("goods", "8471.30 computers"), ("export-date", "2026-11-02"), ("port", "CNSHA") }
-            .Select(f => $"\"{f.Item1}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(Suite.Hash, salt, f.Item1, f.Item2))}\"")) + "}";
+        var fields = DocumentKeys.CommitmentsJson(Suite.Hash, type, number, secret, new Dictionary<string, string>
+        {
+            ["owner"] = "acme", ["goods"] = "8471.30 computers", ["export-date"] = "2026-11-02", ["port"] = "CNSHA",
+        });
         return (key, $"{{\"key\":\"{key}\",\"type\":\"{type}\",\"value\":{value},\"currency\":\"USD\",\"fields\":{fields}}}", fields);
     }
 

@@ -114,18 +114,7 @@ public sealed partial class LoadRun
             var numbers = Enumerable.Range(0, count).Select(i => $"{index}-{round}-{i}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}").ToArray();
             var secrets = Enumerable.Range(0, count).Select(_ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12))).ToArray();
             var keys = numbers.Select((number, i) => DocumentKeys.Key(hash, DocumentTypes.CustomsDeclaration, number, secrets[i]).ToString()).ToArray();
-            string Fields(int i, bool all)
-            {
-                var salt = DocumentKeys.Salt(hash, DocumentTypes.CustomsDeclaration, numbers[i], secrets[i]);
-                var values = new SortedDictionary<string, string>(StringComparer.Ordinal) { [DocumentTypes.OwnerField] = trade.Enterprise };
-                if (all)
-                {
-                    values["goods"] = "garments";
-                    values["export-date"] = "2026-11-20";
-                    values["port"] = "CNSHA";
-                }
-                return "{" + string.Join(",", values.Select(v => $"\"{v.Key}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, v.Key, v.Value))}\"")) + "}";
-            }
+            string Fields(int i, bool all) => DeclarationFields(hash, numbers[i], secrets[i], trade.Enterprise, all);
 
             // Publish (customs), verify, apply: payloads known up front.
             if (!await Step(client, api, tracker, suite, chainId, stop, customs: true, "registry", "publish-declaration", i =>
@@ -231,15 +220,10 @@ public sealed partial class LoadRun
         var hash = suite.Hash;
         var numbers = Enumerable.Range(0, documents).Select(i => $"bv-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}-{i}").ToArray();
         var secrets = Enumerable.Range(0, documents).Select(_ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12))).ToArray();
-        string Item(int i, bool publish)
+        string Item(int i)
         {
             var key = DocumentKeys.Key(hash, DocumentTypes.CustomsDeclaration, numbers[i], secrets[i]);
-            var salt = DocumentKeys.Salt(hash, DocumentTypes.CustomsDeclaration, numbers[i], secrets[i]);
-            var values = new SortedDictionary<string, string>(StringComparer.Ordinal)
-            {
-                [DocumentTypes.OwnerField] = trade.Enterprise, ["goods"] = "garments", ["export-date"] = "2026-11-20", ["port"] = "CNSHA",
-            };
-            var fields = "{" + string.Join(",", values.Select(v => $"\"{v.Key}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, v.Key, v.Value))}\"")) + "}";
+            var fields = DeclarationFields(hash, numbers[i], secrets[i], trade.Enterprise, all: true);
             return $"{{\"key\":\"{key}\",\"type\":\"{DocumentTypes.CustomsDeclaration}\",\"value\":{DeclarationValue},\"currency\":\"USD\",\"fields\":{fields}}}";
         }
         var chunks = Enumerable.Range(0, documents).Chunk(perTransaction).ToArray();
@@ -277,10 +261,10 @@ public sealed partial class LoadRun
         }
 
         progress?.Report(new LoadProgress("Publishing", 0, 0, 0, 0, 0));
-        var (publishSeconds, _) = await Phase("Published", customs: true, "publish-declaration", chunk => $"{{\"documents\":[{string.Join(",", chunk.Select(i => Item(i, true)))}]}}");
+        var (publishSeconds, _) = await Phase("Published", customs: true, "publish-declaration", chunk => $"{{\"documents\":[{string.Join(",", chunk.Select(Item))}]}}");
         progress?.Report(new LoadProgress("Verifying", 0, 0, 0, 0, 0));
         var (verifySeconds, verifyIds) = await Phase("Verified", customs: false, "verify",
-            chunk => $"{{\"enterprise\":\"{trade.Enterprise}\",\"documents\":[{string.Join(",", chunk.Select(i => Item(i, false)))}]}}");
+            chunk => $"{{\"enterprise\":\"{trade.Enterprise}\",\"documents\":[{string.Join(",", chunk.Select(Item))}]}}");
         long matched = 0, failed = 0;
         foreach (var id in verifyIds)
         {
@@ -290,6 +274,19 @@ public sealed partial class LoadRun
         }
         return new BatchVerificationSummary(documents, perTransaction, clients.Length, publishSeconds, verifySeconds, documents / verifySeconds, matched, failed,
             startedAt.ToString("O"));
+    }
+
+    /// <summary>The field commitments of a workload declaration: all four fields as published, or the owner alone (an application's claim).</summary>
+    private static string DeclarationFields(IHashFunction hash, string number, string secret, string enterprise, bool all)
+    {
+        var values = new Dictionary<string, string> { [DocumentTypes.OwnerField] = enterprise };
+        if (all)
+        {
+            values["goods"] = "garments";
+            values["export-date"] = "2026-11-20";
+            values["port"] = "CNSHA";
+        }
+        return DocumentKeys.CommitmentsJson(hash, DocumentTypes.CustomsDeclaration, number, secret, values);
     }
 
     private static async Task Resync(NodeApi api, TradeClient client)

@@ -57,16 +57,7 @@ internal sealed class NodeApi : IDisposable
     /// <summary>Submits many transactions in one request; one outcome per transaction, in order.</summary>
     public async Task<SubmitOutcome[]> SubmitBatch(IReadOnlyList<byte[]> transactions, CancellationToken cancellationToken)
     {
-        // The binary batch form: (u32 big-endian length ‖ transaction)*.
-        var body = new byte[transactions.Sum(t => t.Length + 4)];
-        var position = 0;
-        foreach (var transaction in transactions)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(position), (uint)transaction.Length);
-            transaction.CopyTo(body, position + 4);
-            position += 4 + transaction.Length;
-        }
-        using var content = new ByteArrayContent(body);
+        using var content = new ByteArrayContent(Core.Ledger.TransactionBatch.Encode(transactions));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         using var response = await _http.PostAsync("/v1/transactions/batch", content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -333,13 +333,7 @@ public static class DemoSeed
 
     private static JsonObject Commitments(IHashFunction hash, Document document, SortedDictionary<string, string> fields)
     {
-        var salt = DocumentKeys.Salt(hash, document.Type, document.Number, document.Secret);
-        var result = new JsonObject();
-        foreach (var (name, value) in fields)
-        {
-            result[name] = Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, name, value));
-        }
-        return result;
+        return JsonNode.Parse(DocumentKeys.CommitmentsJson(hash, document.Type, document.Number, document.Secret, fields))!.AsObject();
     }
 
     private static void WriteFiles(NetworkLayout layout, IReadOnlyList<Document> documents, IReadOnlyList<Financing> financings)

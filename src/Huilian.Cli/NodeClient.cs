@@ -65,15 +65,7 @@ public sealed class NodeClient : IDisposable
     /// <summary>Submits up to 1,000 transactions in one request (the binary batch form); one result per transaction, in order.</summary>
     public async Task<JsonElement[]> SubmitBatch(IReadOnlyList<byte[]> transactions, CancellationToken cancellationToken = default)
     {
-        var body = new byte[transactions.Sum(t => t.Length + 4)];
-        var position = 0;
-        foreach (var transaction in transactions)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(position), (uint)transaction.Length);
-            transaction.CopyTo(body, position + 4);
-            position += 4 + transaction.Length;
-        }
-        using var content = new ByteArrayContent(body);
+        using var content = new ByteArrayContent(Core.Ledger.TransactionBatch.Encode(transactions));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var response = await Send(() => _http.PostAsync("/v1/transactions/batch", content, cancellationToken));
         var results = (await ReadJson(response, cancellationToken)).GetProperty("results");

@@ -28,19 +28,9 @@ internal sealed record TestDocument(string Type, string Number, string Secret, u
     /// <summary>Field commitments as a JSON object; <paramref name="overrides"/> replaces claimed values (a mismatch), <paramref name="only"/> limits the fields.</summary>
     public string FieldsJson(TradeChain chain, IReadOnlyDictionary<string, string>? overrides = null, IReadOnlyList<string>? only = null, string? secret = null)
     {
-        var hash = chain.Chain.Suite.Hash;
-        var salt = DocumentKeys.Salt(hash, Type, Number, secret ?? Secret);
-        var parts = new List<string>();
-        foreach (var (name, value) in Fields)
-        {
-            if (only is not null && !only.Contains(name))
-            {
-                continue;
-            }
-            var claimed = overrides is not null && overrides.TryGetValue(name, out var other) ? other : value;
-            parts.Add($"\"{name}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, name, claimed))}\"");
-        }
-        return "{" + string.Join(",", parts) + "}";
+        var claimed = Fields.Where(f => only is null || only.Contains(f.Key))
+            .Select(f => KeyValuePair.Create(f.Key, overrides is not null && overrides.TryGetValue(f.Key, out var other) ? other : f.Value));
+        return DocumentKeys.CommitmentsJson(chain.Chain.Suite.Hash, Type, Number, secret ?? Secret, claimed);
     }
 
     public string PublishItem(TradeChain chain) =>

@@ -73,10 +73,10 @@ public sealed class ReceivablesScenarioApiTests
         var hash = node.Runtime.Setup.Hash;
         const string type = DocumentTypes.CustomsDeclaration, number = "222020261000555001", secret = "d-secret-0123456789abcdef";
         var key = DocumentKeys.Key(hash, type, number, secret);
-        var salt = DocumentKeys.Salt(hash, type, number, secret);
-        string Fields(string goods = "8471.30 computers") =>
-            "{" + string.Join(",", new[] { ("owner", "acme"), ("goods", goods), ("export-date", "2026-11-02"), ("port", "CNSHA") }
-                .Select(f => $"\"{f.Item1}\":\"{Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, f.Item1, f.Item2))}\"")) + "}";
+        string Fields(string goods = "8471.30 computers") => DocumentKeys.CommitmentsJson(hash, type, number, secret, new Dictionary<string, string>
+        {
+            ["owner"] = "acme", ["goods"] = goods, ["export-date"] = "2026-11-02", ["port"] = "CNSHA",
+        });
         string Apply(ulong amount, string branch) =>
             $"{{\"enterprise\":\"acme\",\"branch\":\"{branch}\",\"currency\":\"USD\",\"amount\":{amount},\"documents\":[{{\"key\":\"{key}\",\"claim\":{amount},\"fields\":{Fields()}}}]}}";
         string Verify(string goods, string branch) =>

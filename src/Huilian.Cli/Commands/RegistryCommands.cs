@@ -59,13 +59,7 @@ internal static class RegistryCommands
     /// <summary>The "fields" object: each field's commitment under the document's salt.</summary>
     internal static JsonObject Commitments(IHashFunction hash, string type, string number, string secret, SortedDictionary<string, string> fields)
     {
-        var salt = DocumentKeys.Salt(hash, type, number, secret);
-        var result = new JsonObject();
-        foreach (var (name, value) in fields)
-        {
-            result[name] = Convert.ToHexStringLower(DocumentKeys.Commit(hash, salt, name, value));
-        }
-        return result;
+        return JsonNode.Parse(DocumentKeys.CommitmentsJson(hash, type, number, secret, fields))!.AsObject();
     }
 
     private static string CheckType(string type) =>

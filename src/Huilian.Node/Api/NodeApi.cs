@@ -234,7 +234,7 @@ public static class NodeApi
         return AdmitBatch(node, decoded);
     }
 
-    /// <summary>Splits (u32 big-endian length ‖ bytes)* into transactions, bounded by the batch limits.</summary>
+    /// <summary>Splits (u32 big-endian length ‖ bytes)* (<see cref="TransactionBatch"/>) into transactions, bounded by the batch limits.</summary>
     private static (byte[]?[]? Transactions, IResult? Problem) SplitBinaryBatch(byte[] body)
     {
         var list = new List<byte[]?>();

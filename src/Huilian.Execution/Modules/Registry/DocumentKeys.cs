@@ -35,6 +35,26 @@ public static class DocumentKeys
         return hash.Hash(input).ToArray().AsSpan(0, CommitmentBytes).ToArray();
     }
 
+    /// <summary>
+    /// The "fields" object of a publish, verify or apply payload: each field's commitment (hex) under the document's
+    /// salt, in the order given. Field names are the type's (plain identifiers); values are what the caller claims.
+    /// </summary>
+    public static string CommitmentsJson(IHashFunction hash, string type, string number, string secret, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var salt = Salt(hash, type, number, secret);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (field, value) in fields)
+            {
+                writer.WriteString(field, Convert.ToHexStringLower(Commit(hash, salt, field, value)));
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private static Hash32 Derive(IHashFunction hash, string domain, string type, string number, string secret)
     {
         if (number.Length is 0 or > NumberLengthMax || secret.Length is < SecretLengthMin or > SecretLengthMax)
