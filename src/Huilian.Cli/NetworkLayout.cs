@@ -175,6 +175,8 @@ public sealed class NetworkLayout
                 Network = network,
                 Organisations = consortium.Organisations.Where(o => hostedBy(o.Id) == i || (i >= validators && hostedBy(o.Id) == 0))
                     .Select(o => new HostedOrganisation { Id = o.Id, DataKey = $"../../orgs/{o.Id}/data.key" }).ToArray(),
+                // A demo network: the portal offers its users in a picker (a real organisation leaves this out).
+                Portal = new PortalConfig { DemoUsers = "../../keys", DemoPasswordFile = "../../secrets/password" },
             }.Save(nodeDirectory);
             manifestNodes.Add(new NetworkNode(name, Path.Combine("nodes", name), url, isValidator ? "validator" : "observer"));
         }

@@ -139,6 +139,32 @@ public sealed class Keystore
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// A keystore from its JSON text (an upload to the portal). Its scrypt cost is bounded by
+    /// <paramref name="scryptNMax"/>, so that a crafted file cannot make the reader spend minutes and gigabytes.
+    /// </summary>
+    public static Keystore Parse(string json, int scryptNMax = DefaultScryptN)
+    {
+        Keystore? keystore;
+        try
+        {
+            keystore = JsonSerializer.Deserialize(json, KeystoreJsonContext.Default.Keystore);
+        }
+        catch (JsonException exception)
+        {
+            throw new KeystoreException("KeystoreCorrupt", $"The file is not a Huilian keystore: {exception.Message}");
+        }
+        if (keystore is null || keystore.Format != FormatName)
+        {
+            throw new KeystoreException("KeystoreCorrupt", $"The file is not a Huilian keystore ({FormatName}).");
+        }
+        if (keystore.Kdf.N > scryptNMax || keystore.Kdf.R > 8 || keystore.Kdf.P > 1)
+        {
+            throw new KeystoreException("KeystoreCostTooHigh", $"The keystore's scrypt cost is above what this reader accepts (N ≤ {scryptNMax}, r ≤ 8, p = 1).");
+        }
+        return keystore;
+    }
+
     public static Keystore Load(string path)
     {
         if (!File.Exists(path))

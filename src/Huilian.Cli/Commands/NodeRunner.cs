@@ -49,7 +49,7 @@ internal static class NodeRunner
         }
         using (runtime)
         {
-            var app = NodeHost.Build(runtime);
+            var app = NodeHost.Build(runtime, extensions: [new Portal.Hosting.PortalExtension()]);
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -154,7 +154,7 @@ public static class MemberApi
         {
             return problem;
         }
-        var resources = RoleCatalog.Default.Resources.Where(r => caller!.Holds(r.Id)).Select(r => new { id = r.Id, r.Kind, zh = r.Chinese, en = r.English, planned = r.Planned });
+        var resources = RoleCatalog.Default.Resources.Where(r => caller!.Holds(r.Id)).Select(r => new { id = r.Id, r.Kind, zh = r.Chinese, en = r.English, planned = r.Planned, table = r.Table });
         return Results.Json(new
         {
             user = caller!.User.Id,

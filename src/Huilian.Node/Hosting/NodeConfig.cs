@@ -43,6 +43,9 @@ public sealed class NodeConfig
     /// </summary>
     public IReadOnlyList<HostedOrganisation> Organisations { get; init; } = [];
 
+    /// <summary>The web portal's settings; absent: the portal runs with none (sign-in by keystore only).</summary>
+    public PortalConfig? Portal { get; init; }
+
     [JsonIgnore]
     public string BaseDirectory { get; set; } = ".";
 
@@ -60,6 +63,7 @@ public sealed class NodeConfig
         Mempool = Mempool,
         Storage = Storage,
         Organisations = Organisations,
+        Portal = Portal,
         BaseDirectory = BaseDirectory,
     };
 
@@ -198,6 +202,19 @@ public sealed class HostedOrganisation
     public required string Id { get; init; }
 
     public required string DataKey { get; init; }
+}
+
+/// <summary>
+/// The portal's settings. A demo network lists its users' keystores and their password here, so that the portal can
+/// offer a picker of demo users; a real organisation leaves both out, and its users sign in with their own keystore.
+/// </summary>
+public sealed class PortalConfig
+{
+    /// <summary>A directory of keystores, &lt;org&gt;/&lt;user&gt;.key (the demo network's keys/), relative to node.json.</summary>
+    public string? DemoUsers { get; init; }
+
+    /// <summary>The file holding the demo keystores' password.</summary>
+    public string? DemoPasswordFile { get; init; }
 }
 
 public sealed class NodeConfigException(string message) : Exception(message);

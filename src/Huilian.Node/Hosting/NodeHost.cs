@@ -10,8 +10,9 @@ namespace Huilian.Node.Hosting;
 /// <summary>Builds the ASP.NET Core application around an opened <see cref="NodeRuntime"/>.</summary>
 public static class NodeHost
 {
-    public static WebApplication Build(NodeRuntime runtime, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(NodeRuntime runtime, Action<ILoggingBuilder>? logging = null, IReadOnlyList<INodeExtension>? extensions = null)
     {
+        extensions ??= [];
         Limits.Check();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -96,6 +97,11 @@ public static class NodeHost
             });
         });
 
+        foreach (var extension in extensions)
+        {
+            extension.AddServices(builder, runtime);
+        }
+
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
@@ -117,7 +123,14 @@ public static class NodeHost
         });
         NodeApi.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapGet("/", () => Results.Content(LandingPage(runtime), "text/html; charset=utf-8")).ExcludeFromDescription();
+        foreach (var extension in extensions)
+        {
+            extension.Map(app, runtime);
+        }
+        if (extensions.Count == 0)
+        {
+            app.MapGet("/", () => Results.Content(LandingPage(runtime), "text/html; charset=utf-8")).ExcludeFromDescription();
+        }
         app.MapFallback((HttpContext context) => Problems.For("RouteNotFound", $"Nothing is served at {context.Request.Path}."));
         return app;
     }

@@ -1,0 +1,54 @@
+using Huilian.Node.Hosting;
+
+namespace Huilian.Portal.Hosting;
+
+/// <summary>
+/// The demo network's users, for the sign-in picker: the keystores under the node's <c>portal.demoUsers</c> directory
+/// (&lt;org&gt;/&lt;user&gt;.key) and the password in <c>portal.demoPasswordFile</c>. A node configured without them
+/// offers no picker: its users sign in with their own keystore file and password.
+/// </summary>
+public sealed class DemoUsers
+{
+    private readonly string? _directory;
+    private readonly string? _passwordFile;
+
+    public DemoUsers(NodeConfig config)
+    {
+        if (config.Portal is { DemoUsers: { } directory, DemoPasswordFile: { } passwordFile })
+        {
+            _directory = config.Resolve(directory);
+            _passwordFile = config.Resolve(passwordFile);
+        }
+    }
+
+    public bool Enabled => _directory is not null && Directory.Exists(_directory) && File.Exists(_passwordFile);
+
+    /// <summary>Every demo user, org/user, by organisation then user.</summary>
+    public IReadOnlyList<(string Organisation, string User)> List()
+    {
+        if (!Enabled)
+        {
+            return [];
+        }
+        return Directory.EnumerateDirectories(_directory!)
+            .SelectMany(org => Directory.EnumerateFiles(org, "*.key").Select(file => (Path.GetFileName(org), Path.GetFileNameWithoutExtension(file))))
+            .OrderBy(u => u.Item1, StringComparer.Ordinal).ThenBy(u => u.Item2, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>The keystore JSON and password of a listed demo user; null for anything not listed.</summary>
+    public (string KeystoreJson, string Password)? Find(string userId)
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+        var match = List().FirstOrDefault(u => u.Organisation + "/" + u.User == userId);
+        if (match == default)
+        {
+            return null;
+        }
+        var path = Path.Combine(_directory!, match.Organisation, match.User + ".key");
+        return (File.ReadAllText(path), File.ReadAllText(_passwordFile!).TrimEnd('\r', '\n'));
+    }
+}
