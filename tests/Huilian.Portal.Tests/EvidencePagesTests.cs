@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Huilian.Portal.Tests;
+
+/// <summary>Evidence storage through the portal: record a file's hash, look it up, download its proof.</summary>
+[Collection(PortalCollection.Name)]
+public sealed class EvidencePagesTests(PortalFixture portal)
+{
+    [Fact]
+    public async Task A_recorder_records_a_file_looks_it_up_and_downloads_a_proof_that_verifies_offline()
+    {
+        var page = await portal.SignIn("bank-a/recorder", "en");
+        await page.GotoAsync("/evidence");
+        var content = System.Text.Encoding.UTF8.GetBytes("Bill of lading BL-2026-PORTAL " + Guid.NewGuid());
+        await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "bill-of-lading.pdf", MimeType = "application/pdf", Buffer = content });
+        await page.Locator("#owner").FillAsync("acme");
+        await page.Locator("#type").FillAsync("bill-of-lading");
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Recorded");
+        await Assertions.Expect(page.GetByTestId("evidence-record-found")).ToContainTextAsync("bill-of-lading.pdf");
+        await PortalFixture.AssertNoMissingText(page);
+        await PortalFixture.AssertAccessible(page);
+        await PortalFixture.Screenshot(page, "evidence-recorded");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("evidence-proof").ClickAsync());
+        var proofPath = Path.Combine(portal.Directory, "portal-proof.json");
+        await download.SaveAsAsync(proofPath);
+        using (var proof = JsonDocument.Parse(await File.ReadAllTextAsync(proofPath)))
+        {
+            Assert.Equal("huilian-evidence-proof/v1", proof.RootElement.GetProperty("format").GetString());
+        }
+        // The downloaded proof verifies offline against the genesis, with the CLI.
+        var (exit, output) = await portal.RunCli("evidence", "verify", proofPath, "--genesis", Path.Combine(portal.Directory, "genesis.json"));
+        Assert.True(exit == 0, output);
+
+        // Recording the same file again changes nothing and says so.
+        await page.GotoAsync("/evidence");
+        await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "again.pdf", MimeType = "application/pdf", Buffer = content });
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("was already recorded");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_and_an_unknown_hash_is_not_found()
+    {
+        var page = await portal.SignIn("bank-a/recorder", "en");
+        await page.GotoAsync("/evidence");
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-error-document")).ToHaveTextAsync("Choose a file or enter its hash — one of the two.");
+        await page.GetByTestId("evidence-hash").FillAsync("abc");
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-error-hash")).ToHaveTextAsync("A hash is 64 hexadecimal characters.");
+        await page.GetByTestId("evidence-lookup").FillAsync(new string('7', 64));
+        await page.GetByTestId("evidence-lookup-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("problem")).ToHaveAttributeAsync("data-code", "EvidenceNotFound");
+        await page.Context.CloseAsync();
+
+        // A user without the recorder role can look up, not record.
+        var clerk = await portal.SignIn("bank-a/acceptor", "en");
+        await clerk.GotoAsync("/evidence");
+        Assert.Equal(0, await clerk.GetByTestId("evidence-record").CountAsync());
+        await clerk.Context.CloseAsync();
+    }
+}
