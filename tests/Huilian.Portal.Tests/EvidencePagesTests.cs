@@ -43,6 +43,29 @@ public sealed class EvidencePagesTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task A_confidential_note_is_sealed_for_the_chosen_organisations_and_the_regulator_only()
+    {
+        var page = await portal.SignIn("bank-a/recorder", "en");
+        await page.GotoAsync("/evidence");
+        await page.GetByTestId("evidence-hash").FillAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())));
+        await page.GetByTestId("evidence-confidential").FillAsync("Buyer: Hamburg Trading GmbH; USD 250,000.00");
+        await page.GetByTestId("share-bank-b").CheckAsync();
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Recorded");
+        var transaction = (await page.GetByTestId("evidence-record-found").Locator("a[href^='/explorer/tx/']").GetAttributeAsync("href"))!["/explorer/tx/".Length..];
+        await page.Context.CloseAsync();
+
+        var shared = await portal.RunCli("confidential", "read", transaction, "--purpose", "financing-review", "--as", "bank-b/reviewer");
+        Assert.True(shared.ExitCode == 0, shared.Output);
+        Assert.Contains("Hamburg Trading GmbH", shared.Output, StringComparison.Ordinal);
+        var regulator = await portal.RunCli("confidential", "read", transaction, "--purpose", "compliance-check", "--as", "regulator/analyst");
+        Assert.True(regulator.ExitCode == 0, regulator.Output);
+        var other = await portal.RunCli("confidential", "read", transaction, "--purpose", "own-business", "--as", "bank-c/admin");
+        Assert.NotEqual(0, other.ExitCode);
+        Assert.DoesNotContain("Hamburg Trading GmbH", other.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_and_an_unknown_hash_is_not_found()
     {
         var page = await portal.SignIn("bank-a/recorder", "en");

@@ -34,8 +34,21 @@ public sealed class IndexModel : PortalPageModel
     [BindProperty]
     public string? Label { get; set; }
 
+    /// <summary>Text sealed as a confidential section: readable by the recorder's organisation, <see cref="ShareWith"/> and the regulator.</summary>
+    [BindProperty]
+    public string? Confidential { get; set; }
+
+    [BindProperty]
+    public List<string> ShareWith { get; set; } = [];
+
     [BindProperty(SupportsGet = true)]
     public string? Lookup { get; set; }
+
+    /// <summary>The most text the portal seals (the transaction's payload is bounded too).</summary>
+    public const int ConfidentialCharactersMax = 8_000;
+
+    /// <summary>Member organisations to share a confidential section with: id, name, kind, data key.</summary>
+    public IReadOnlyList<(string Id, string Name, string Kind, string Key)> Members { get; private set; } = [];
 
     public JsonElement? Record { get; private set; }
 
@@ -43,6 +56,7 @@ public sealed class IndexModel : PortalPageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        await LoadMembers(cancellationToken);
         if (!string.IsNullOrWhiteSpace(Lookup))
         {
             if (!Hash32.TryParse(Lookup.Trim(), out var hash))
@@ -83,6 +97,19 @@ public sealed class IndexModel : PortalPageModel
         CheckLength("owner", Owner, Limits.EvidenceOwnerLengthMax);
         CheckLength("type", Type, Limits.EvidenceTypeLengthMax);
         CheckLength("label", Label, Limits.EvidenceLabelLengthMax);
+        await LoadMembers(cancellationToken);
+        if (Confidential is { Length: > ConfidentialCharactersMax })
+        {
+            Fail("confidential", "evidence.confidentialTooLong");
+        }
+        if (ShareWith.Count > 0 && string.IsNullOrWhiteSpace(Confidential))
+        {
+            Fail("confidential", "evidence.shareWithoutText");
+        }
+        if (ShareWith.Any(id => Members.All(m => m.Id != id)) || ShareWith.Count > 16)
+        {
+            Fail("shareWith", "evidence.shareUnknown");
+        }
         if (FieldErrors.Count > 0)
         {
             Response.StatusCode = 422;
@@ -101,6 +128,15 @@ public sealed class IndexModel : PortalPageModel
             ["type"] = Type?.Trim() ?? "",
             ["label"] = (Label?.Trim() is { Length: > 0 } label ? label : Document?.FileName) ?? "",
         };
+        if (!string.IsNullOrWhiteSpace(Confidential))
+        {
+            // Sealed here, for the recorder's organisation, the chosen ones and every regulator, as the CLI does.
+            var recipients = Members.Where(m => m.Id == Me.Organisation || ShareWith.Contains(m.Id) || m.Kind == "regulator")
+                .Select(m => Convert.FromHexString(m.Key)).ToList();
+            var sealedSection = Crypto.ConfidentialSections.Seal(Api.Node.Setup.Suite.Name, System.Text.Encoding.UTF8.GetBytes(Confidential.Trim()), recipients,
+                Execution.Host.ConfidentialEnvelope.AssociatedData(Api.Node.Setup.ChainId, "evidence", "record"));
+            payload["confidential"] = JsonNode.Parse(sealedSection.ToJson());
+        }
         var receipt = await Api.Submit(Me, "evidence", "record", payload, cancellationToken);
         Notice = receipt.Unchanged
             ? T.Format("evidence.alreadyRecorded", hash)
@@ -118,6 +154,18 @@ public sealed class IndexModel : PortalPageModel
         var body = await Api.Get(Me, "/v1/evidence/" + parsed, cancellationToken);
         var proof = body.GetProperty("proof").GetRawText();
         return File(System.Text.Encoding.UTF8.GetBytes(proof), "application/json", $"evidence-proof-{parsed.ToString()[..16]}.json");
+    }
+
+    private async Task LoadMembers(CancellationToken cancellationToken)
+    {
+        if (!CanRecord)
+        {
+            return;
+        }
+        var organisations = await Api.Get(Me, "/v1/organisations", cancellationToken);
+        Members = organisations.GetProperty("organisations").EnumerateArray()
+            .Select(o => (o.GetProperty("id").GetString()!, o.GetProperty("name").GetString()!, o.GetProperty("kind").GetString()!, o.GetProperty("encryptionKey").GetString()!))
+            .ToArray();
     }
 
     private async Task<JsonElement?> FindRecord(Hash32 hash, CancellationToken cancellationToken)
