@@ -258,6 +258,29 @@ export function genesisInfo(genesisJsonText) {
   return { chainId: genesis.chainId, suite: genesis.suite, hash: toHex(genesisHash(SUITES[genesis.suite], genesis)), validators: genesis.validators.length };
 }
 
+/**
+ * The proof in a file: the file itself, or its "proof" when it is the node's answer to GET /v1/evidence/{hash}
+ * ({ "record": …, "proof": … }). Anything else is returned as it is, for verify() to judge.
+ */
+export function proofText(fileText) {
+  let json;
+  try {
+    json = parseJson(stripBom(fileText));
+  } catch {
+    return fileText;
+  }
+  if (isObject(json) && !('format' in json) && isObject(json.proof)) return writeJson(json.proof);
+  return fileText;
+}
+
+/** Writes back what parseJson read, numbers as they were written. */
+function writeJson(value) {
+  if (value instanceof JsonNumber) return value.text;
+  if (Array.isArray(value)) return '[' + value.map(writeJson).join(',') + ']';
+  if (isObject(value)) return '{' + Object.keys(value).map((name) => JSON.stringify(name) + ':' + writeJson(value[name])).join(',') + '}';
+  return JSON.stringify(value);
+}
+
 function stripBom(text) {
   if (typeof text !== 'string') throw new ProofError('ProofMalformed', 'The file is not text.');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
