@@ -16,8 +16,9 @@ namespace Huilian.Ledger.Tests;
 // real proofs from a chain verify in JavaScript with the same height, block and record; every tampering the C# tests
 // use (the readable record, the state value and a sibling, the header, a commit signature, the format, the genesis
 // hash, bad hex), a proof checked against another chain's genesis or a genesis altered by one millisecond, a high-S
-// twin of a P-256 signature, an unknown property, and a genesis file that cannot be read, fail in JavaScript with
-// the code C# gives; a proof across two validator-set changes verifies, and dropping, reordering or forging its
+// twin of a P-256 signature, an unknown property, a proof of absence, a record without its height or with it as
+// text, and genesis files that cannot be read, fail in JavaScript with the code C# gives (and the same genesis at
+// another UTC offset, or a proof with null or empty transitions, still verifies); a proof across two validator-set changes verifies, and dropping, reordering or forging its
 // transitions fails with C#'s code. Each case runs `node front/test/verify-cli.mjs PROOF GENESIS`.
 public sealed class ProofVerifierJsTests
 {
@@ -176,6 +177,12 @@ public sealed class ProofVerifierJsTests
             data.Add(suite, "genesis.time", "ProofWrongChain");
             data.Add(suite, "genesis.same-instant", "ok");
             data.Add(suite, "genesis.unreadable", "GenesisInvalid");
+            data.Add(suite, "genesis.null-list", "GenesisInvalid");
+            data.Add(suite, "stateProof.absent", "ProofShowsAbsence");
+            data.Add(suite, "record.height-missing", "ProofRecordAltered");
+            data.Add(suite, "record.height-text", "ProofMalformed");
+            data.Add(suite, "transitions.null", "ok");
+            data.Add(suite, "transitions.empty", "ok");
         }
         data.Add("intl", "commit.high-s", "ProofCommitInvalid");
         return data;
@@ -247,6 +254,25 @@ public sealed class ProofVerifierJsTests
                 break;
             case "genesis.unreadable":
                 genesis["validatorz"] = 1;
+                break;
+            case "genesis.null-list":
+                genesis["nodes"] = null;
+                break;
+            case "stateProof.absent":
+                // A valid proof that nothing is stored under another hash's key, against the same state root.
+                node["stateProof"] = Convert.ToHexStringLower(fixture.Chain.State.Prove(EvidenceModule.Key(LedgerFixture.HashOf(1234))).Encode());
+                break;
+            case "record.height-missing":
+                node["record"]!.AsObject().Remove("height");
+                break;
+            case "record.height-text":
+                node["record"]!["height"] = "1";
+                break;
+            case "transitions.null":
+                node["transitions"] = null;
+                break;
+            case "transitions.empty":
+                node["transitions"] = new JsonArray();
                 break;
         }
         Assert.Equal(code, Compare(proofText ?? node.ToJsonString(), genesis.ToJsonString()));
