@@ -9,7 +9,7 @@
 // Codes: GenesisInvalid (the genesis file cannot be read: GenesisException in C#, which has no code of its own),
 // ProofMalformed, ProofFormatUnknown, ProofWrongChain, ProofTransitionInvalid, ProofValidatorsUnknown,
 // ProofCommitInvalid, ProofStateInvalid, ProofShowsAbsence, ProofRecordAltered.
-import { DUPLICATE, JsonNumber, integerOf, isObject, parseJson } from './proof/json.js';
+import { JsonNumber, integerOf, isObject, parseJson } from './proof/json.js';
 import { EncodingError, equalBytes, fromHex, toHex } from './proof/codec.js';
 import {
   VALIDATORS_STATE_KEY, decodeCommit, decodeEvidenceRecord, decodeHeader, decodeStateProof, decodeValidatorSetState,
@@ -20,11 +20,6 @@ import { SUITES } from './proof/suites.js';
 
 export const FORMAT_NAME = 'huilian-evidence-proof/v1';
 export const TRANSITIONS_MAX = 10_000;
-
-export const CODES = [
-  'GenesisInvalid', 'ProofMalformed', 'ProofFormatUnknown', 'ProofWrongChain', 'ProofTransitionInvalid', 'ProofValidatorsUnknown',
-  'ProofCommitInvalid', 'ProofStateInvalid', 'ProofShowsAbsence', 'ProofRecordAltered',
-];
 
 export class ProofError extends Error {
   constructor(code, message) {
@@ -286,4 +281,3 @@ function stripBom(text) {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export { DUPLICATE, JsonNumber };

@@ -71,8 +71,6 @@ export function domainPrefix(domain) {
   return bytes;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
-
 export class Writer {
   constructor() {
     this.parts = [];
@@ -121,8 +119,6 @@ export class Writer {
     return concat(...this.parts);
   }
 }
-
-export { U64_MAX };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const IDENTIFIER = /^[a-z][a-z0-9._-]*$/;

@@ -1,8 +1,8 @@
 // The genesis file as GenesisDocument.Parse reads it (strict JSON: no unknown or repeated properties, no null for a
 // field that may not be null; then Validate), its hash (GenesisDocument.ComputeHash) and its validator set.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { DUPLICATE, JsonNumber, integerOf, isObject, parseJson } from './json.js';
-import { EncodingError, Writer, fromBase64, fromHex, isIdentifier, toHex } from './codec.js';
+import { DUPLICATE, integerOf, isObject, parseJson } from './json.js';
+import { Writer, fromBase64, fromHex, isIdentifier, toHex } from './codec.js';
 import { DOMAIN, LIMITS, hashDomain, makeValidatorSet } from './ledger.js';
 
 export class GenesisError extends Error {}
@@ -279,4 +279,3 @@ export function genesisValidatorSet(suite, g) {
   return makeValidatorSet(suite, g.validators.map((v) => ({ name: v.name, publicKey: fromHex(v.publicKey), power: v.power, organisation: v.organisation ?? '' })));
 }
 
-export { EncodingError, JsonNumber };
