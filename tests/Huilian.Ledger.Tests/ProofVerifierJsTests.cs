@@ -181,6 +181,7 @@ public sealed class ProofVerifierJsTests
             data.Add(suite, "stateProof.absent", "ProofShowsAbsence");
             data.Add(suite, "record.height-missing", "ProofRecordAltered");
             data.Add(suite, "record.height-text", "ProofMalformed");
+            data.Add(suite, "record.lone-surrogate", "ProofMalformed");
             data.Add(suite, "transitions.null", "ok");
             data.Add(suite, "transitions.empty", "ok");
         }
@@ -264,6 +265,10 @@ public sealed class ProofVerifierJsTests
                 break;
             case "record.height-missing":
                 node["record"]!.AsObject().Remove("height");
+                break;
+            case "record.lone-surrogate":
+                proofText = node.ToJsonString().Replace("\"owner\":\"o\"", "\"owner\":\"o\\ud800\"", StringComparison.Ordinal);
+                Assert.Contains("\\ud800", proofText, StringComparison.Ordinal);
                 break;
             case "record.height-text":
                 node["record"]!["height"] = "1";

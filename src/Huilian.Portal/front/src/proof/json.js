@@ -16,6 +16,7 @@ export class JsonError extends Error {}
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const DEPTH_MAX = 64;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function parseJson(text) {
   let at = 0;
@@ -34,7 +35,10 @@ export function parseJson(text) {
     const match = STRING.exec(text);
     if (!match) fail('A malformed string');
     at = STRING.lastIndex;
-    return JSON.parse(match[0]);
+    const value = JSON.parse(match[0]);
+    // System.Text.Json refuses an escaped lone surrogate ("Cannot read invalid UTF-16 JSON text as string").
+    if (LONE_SURROGATE.test(value)) fail('A string holding a lone surrogate');
+    return value;
   };
   const value = (depth) => {
     if (depth > DEPTH_MAX) fail('Nesting too deep');
