@@ -6,17 +6,45 @@ import { genesisInfo, proofText, verify } from './proof-core.js';
 
 window.HuilianProof = { verify, genesisInfo, proofText };
 
+// Values that are hashes or keys: shown as <code>, which the portal's stylesheet lets break anywhere.
+const CODE_VALUES = new Set(['hash', 'signer', 'transaction', 'blockHash']);
+
+/** The template's text with {name} filled in, as nodes: a hash or key in <code>, the rest as text. */
 function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole));
+  const nodes = [];
+  let last = 0;
+  for (const match of template.matchAll(/\{(\w+)\}/g)) {
+    if (!Object.prototype.hasOwnProperty.call(values, match[1])) continue;
+    nodes.push(document.createTextNode(template.slice(last, match.index)));
+    const value = String(values[match[1]]);
+    if (CODE_VALUES.has(match[1])) {
+      const code = document.createElement('code');
+      code.textContent = value;
+      nodes.push(code);
+    } else {
+      nodes.push(document.createTextNode(value));
+    }
+    last = match.index + match[0].length;
+  }
+  nodes.push(document.createTextNode(template.slice(last)));
+  return nodes;
 }
 
 /** A label followed by a space, unless it ends in a full-width colon (Chinese takes none). */
 const spaced = (label) => (label.endsWith('：') ? label : label + ' ');
 
-function paragraph(text, className) {
+/** A paragraph of text or nodes; the verdict in bold, detail and trust anchor in the portal's hint style. */
+function paragraph(content, className) {
   const p = document.createElement('p');
+  if (className === 'verdict') {
+    const strong = document.createElement('strong');
+    strong.textContent = content;
+    p.append(strong);
+    return p;
+  }
   if (className) p.className = className;
-  p.textContent = text;
+  if (Array.isArray(content)) p.append(...content);
+  else p.textContent = content;
   return p;
 }
 
@@ -52,12 +80,11 @@ function start() {
   };
 
   const failure = (code, message, anchor) => {
-    const codeLine = paragraph(spaced(t('error.codeForSupport')), 'code');
     const codeElement = document.createElement('code');
     codeElement.textContent = code;
-    codeLine.append(codeElement);
+    const codeLine = paragraph([document.createTextNode(spaced(t('error.codeForSupport'))), codeElement], 'code');
     const nodes = [paragraph(t('proof.invalid.title'), 'verdict'), paragraph(texts['proof.code.' + code] ?? message), codeLine];
-    if (message) nodes.push(paragraph(spaced(t('proof.detail')) + message, 'detail'));
+    if (message) nodes.push(paragraph(spaced(t('proof.detail')) + message, 'hint'));
     if (anchor) nodes.push(anchor);
     show(false, code, nodes);
   };
@@ -104,7 +131,7 @@ function start() {
       let anchor = null;
       try {
         const info = genesisInfo(genesis);
-        anchor = paragraph(fill(t(anchorKey), { file: anchorFile, chain: info.chainId, suite: info.suite, hash: info.hash }), 'anchor');
+        anchor = paragraph(fill(t(anchorKey), { file: anchorFile, chain: info.chainId, suite: info.suite, hash: info.hash }), 'hint');
       } catch {
         anchor = null;
       }
