@@ -184,6 +184,9 @@ public sealed class ProofVerifierJsTests
             data.Add(suite, "record.lone-surrogate", "ProofMalformed");
             data.Add(suite, "transitions.null", "ok");
             data.Add(suite, "transitions.empty", "ok");
+            data.Add(suite, "header.null", "ProofMalformed");
+            data.Add(suite, "commit.null", "ProofMalformed");
+            data.Add(suite, "stateProof.null", "ProofMalformed");
         }
         data.Add("intl", "commit.high-s", "ProofCommitInvalid");
         return data;
@@ -279,6 +282,9 @@ public sealed class ProofVerifierJsTests
             case "transitions.empty":
                 node["transitions"] = new JsonArray();
                 break;
+            case "header.null" or "commit.null" or "stateProof.null":
+                node[part[..^".null".Length]] = null;
+                break;
         }
         Assert.Equal(code, Compare(proofText ?? node.ToJsonString(), genesis.ToJsonString()));
     }
@@ -308,6 +314,7 @@ public sealed class ProofVerifierJsTests
             data.Add(suite, "set-value", "ProofTransitionInvalid");
             data.Add(suite, "commit", "ProofTransitionInvalid");
             data.Add(suite, "header-hex", "ProofMalformed");
+            data.Add(suite, "null-element", "ProofMalformed");
         }
         return data;
     }
@@ -348,6 +355,9 @@ public sealed class ProofVerifierJsTests
                 break;
             case "first-dropped":
                 transitions.RemoveAt(0);
+                break;
+            case "null-element":
+                transitions[0] = null;
                 break;
             case "last-dropped":
                 transitions.RemoveAt(1);

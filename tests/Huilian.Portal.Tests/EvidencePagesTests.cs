@@ -34,6 +34,26 @@ public sealed class EvidencePagesTests(PortalFixture portal)
         var (exit, output) = await portal.RunCli("evidence", "verify", proofPath, "--genesis", Path.Combine(portal.Directory, "genesis.json"));
         Assert.True(exit == 0, output);
 
+        // The same proof checked in the browser, against the node's genesis: valid; altered: refused with its code.
+        var verify = await portal.NewPage("en");
+        await verify.GotoAsync("/explorer/verify");
+        await verify.GetByTestId("proof-file").SetInputFilesAsync(proofPath);
+        await verify.GetByTestId("verify-button").ClickAsync();
+        await Assertions.Expect(verify.GetByTestId("verify-result")).ToHaveAttributeAsync("data-ok", "true");
+        await Assertions.Expect(verify.GetByTestId("verify-result")).ToContainTextAsync("bill-of-lading.pdf");
+        await PortalFixture.AssertNoMissingText(verify);
+        await PortalFixture.AssertAccessible(verify);
+        await PortalFixture.Screenshot(verify, "explorer-verify-valid");
+        var altered = (await File.ReadAllTextAsync(proofPath)).Replace("\"owner\":\"acme\"", "\"owner\":\"someone-else\"", StringComparison.Ordinal);
+        Assert.Contains("someone-else", altered, StringComparison.Ordinal);
+        await verify.ReloadAsync();
+        await verify.GetByTestId("proof-text").FillAsync(altered);
+        await verify.GetByTestId("verify-button").ClickAsync();
+        await Assertions.Expect(verify.GetByTestId("verify-result")).ToHaveAttributeAsync("data-ok", "false");
+        await Assertions.Expect(verify.GetByTestId("verify-result")).ToHaveAttributeAsync("data-code", "ProofRecordAltered");
+        await PortalFixture.Screenshot(verify, "explorer-verify-altered");
+        await verify.Context.CloseAsync();
+
         // Recording the same file again changes nothing and says so.
         await page.GotoAsync("/evidence");
         await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "again.pdf", MimeType = "application/pdf", Buffer = content });
