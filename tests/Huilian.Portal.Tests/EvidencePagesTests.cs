@@ -16,9 +16,15 @@ public sealed class EvidencePagesTests(PortalFixture portal)
         await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "bill-of-lading.pdf", MimeType = "application/pdf", Buffer = content });
         await page.Locator("#owner").FillAsync("acme");
         await page.Locator("#type").FillAsync("bill-of-lading");
-        await page.GetByTestId("evidence-record").ClickAsync();
+        var post = await page.RunAndWaitForRequestAsync(() => page.GetByTestId("evidence-record").ClickAsync(), r => r.Method == "POST");
+        // The browser hashed the file (the demo chain is intl: SHA-256) and sent only the hash.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        var sent = System.Text.Encoding.UTF8.GetString(post.PostDataBuffer!);
+        Assert.Contains(hash, sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("BL-2026-PORTAL", sent, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Recorded");
         await Assertions.Expect(page.GetByTestId("evidence-record-found")).ToContainTextAsync("bill-of-lading.pdf");
+        await Assertions.Expect(page.GetByTestId("evidence-record-found")).ToContainTextAsync(hash);
         await PortalFixture.AssertNoMissingText(page);
         await PortalFixture.AssertAccessible(page);
         await PortalFixture.Screenshot(page, "evidence-recorded");
@@ -83,6 +89,23 @@ public sealed class EvidencePagesTests(PortalFixture portal)
         var other = await portal.RunCli("confidential", "read", transaction, "--purpose", "own-business", "--as", "bank-c/admin");
         Assert.NotEqual(0, other.ExitCode);
         Assert.DoesNotContain("Hamburg Trading GmbH", other.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_scripts_the_node_hashes_the_file_and_records_the_same_hash()
+    {
+        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en", BaseURL = portal.Url, JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByTestId("demo-user").SelectOptionAsync("bank-a/recorder");
+        await page.GetByTestId("sign-in-demo").ClickAsync();
+        await page.GotoAsync("/evidence");
+        var content = System.Text.Encoding.UTF8.GetBytes("Packing list PL-" + Guid.NewGuid());
+        await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "packing-list.txt", MimeType = "text/plain", Buffer = content });
+        await page.GetByTestId("evidence-record").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("evidence-record-found")).ToContainTextAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)));
+        await Assertions.Expect(page.GetByTestId("evidence-record-found")).ToContainTextAsync("packing-list.txt");
+        await context.CloseAsync();
     }
 
     [Fact]

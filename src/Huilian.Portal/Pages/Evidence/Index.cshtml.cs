@@ -54,6 +54,9 @@ public sealed class IndexModel : PortalPageModel
 
     public bool CanRecord => Me.Holds("evidence.record");
 
+    /// <summary>The chain's crypto suite (intl or gm): which hash the browser computes.</summary>
+    public string Suite => Api.Node.Setup.Suite.Name;
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         await LoadMembers(cancellationToken);
