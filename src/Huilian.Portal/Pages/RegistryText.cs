@@ -30,6 +30,6 @@ public static class RegistryText
             "decision" => text.Find("financing." + value) ?? value,
             _ => value,
         };
-        return label + ": " + shown;
+        return text.Format("financing.detailFormat", label, shown);
     }
 }
