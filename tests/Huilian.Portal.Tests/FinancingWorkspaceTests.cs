@@ -106,6 +106,88 @@ public sealed partial class FinancingWorkspaceTests(PortalFixture portal)
         await repayer.Context.CloseAsync();
     }
 
+    private async Task<string> Applied(DemoDocument document, string claim)
+    {
+        var proxy = await portal.SignIn("bank-c/proxy", "en");
+        await FillApplication(proxy, document.Owner, "USD", document, claim);
+        await proxy.GetByTestId("apply-submit").ClickAsync();
+        await proxy.WaitForURLAsync(RecordUrl());
+        var id = RecordUrl().Match(proxy.Url).Groups[1].Value;
+        await proxy.Context.CloseAsync();
+        return id;
+    }
+
+    private async Task Step(string user, string id, Func<IPage, Task> act, string expectedState)
+    {
+        var page = await AtRecord(user, id);
+        await act(page);
+        await Assertions.Expect(page.GetByTestId("record-state")).ToHaveAttributeAsync("data-state", expectedState);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_financing_is_cancelled_with_a_reason_rejected_with_a_reason_and_partly_repaid()
+    {
+        // Cancel: the reason is required.
+        var cancelled = await Applied(DemoDocument.Unfinanced(portal, 3), "500.00");
+        var proxy = await AtRecord("bank-c/proxy", cancelled);
+        var response = await proxy.RunAndWaitForResponseAsync(() => proxy.GetByTestId("do-cancel").ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(422, response.Status);
+        await Assertions.Expect(proxy.GetByTestId("field-error-cancelReason")).ToHaveTextAsync("Give the reason.");
+        await proxy.GetByTestId("cancel-reason").FillAsync("The enterprise withdrew its request.");
+        await proxy.GetByTestId("do-cancel").ClickAsync();
+        await Assertions.Expect(proxy.GetByTestId("record-state")).ToHaveAttributeAsync("data-state", "cancelled");
+        await Assertions.Expect(proxy.GetByTestId("record-facts")).ToContainTextAsync("The enterprise withdrew its request.");
+        await Assertions.Expect(proxy.GetByTestId("history-cancel")).ToContainTextAsync("bank-c/proxy");
+        await proxy.Context.CloseAsync();
+
+        // Reject, with its reason.
+        var rejected = await Applied(DemoDocument.Unfinanced(portal, 4), "600.00");
+        await Step("bank-c/acceptor", rejected, page => page.GetByTestId("do-accept").ClickAsync(), "accepted");
+        await Step("bank-c/reviewer", rejected, async page =>
+        {
+            await page.GetByTestId("decision-reject").CheckAsync();
+            await page.GetByTestId("review-reason").FillAsync("Insufficient collateral.");
+            await page.GetByTestId("do-review").ClickAsync();
+        }, "rejected");
+
+        // A partial repayment leaves it disbursed with the rest outstanding; more than outstanding is refused.
+        var repaid = await Applied(DemoDocument.Unfinanced(portal, 5), "1000.00");
+        await Step("bank-c/acceptor", repaid, page => page.GetByTestId("do-accept").ClickAsync(), "accepted");
+        await Step("bank-c/reviewer", repaid, async page =>
+        {
+            await page.GetByTestId("decision-approve").CheckAsync();
+            await page.GetByTestId("do-review").ClickAsync();
+        }, "approved");
+        await Step("bank-c/disburser", repaid, async page =>
+        {
+            await page.GetByTestId("disburse-amount").FillAsync("800");
+            await page.GetByTestId("disburse-value-date").FillAsync("2026-12-01");
+            await page.GetByTestId("disburse-rate").FillAsync("3.5");
+            await page.GetByTestId("disburse-term").FillAsync("60");
+            await page.GetByTestId("do-disburse").ClickAsync();
+        }, "disbursed");
+        var repayer = await AtRecord("bank-c/repayer", repaid);
+        await repayer.GetByTestId("repay-amount").FillAsync("300.00");
+        await repayer.GetByTestId("repay-value-date").FillAsync("2027-01-15");
+        await repayer.GetByTestId("do-repay").ClickAsync();
+        await Assertions.Expect(repayer.GetByTestId("record-state")).ToHaveAttributeAsync("data-state", "disbursed");
+        await Assertions.Expect(repayer.GetByTestId("record-outstanding")).ToHaveTextAsync("USD 500.00");
+        await repayer.GetByTestId("repay-amount").FillAsync("500.01");
+        await repayer.GetByTestId("repay-value-date").FillAsync("2027-01-16");
+        await repayer.GetByTestId("do-repay").ClickAsync();
+        await Assertions.Expect(repayer.GetByTestId("problem")).ToHaveAttributeAsync("data-code", "RepaymentExceedsOutstanding");
+        await Assertions.Expect(repayer.GetByTestId("repay-amount")).ToHaveValueAsync("500.01");
+        // A date the browser's date field would not send: the server refuses it too.
+        await repayer.GetByTestId("repay-value-date").EvaluateAsync("e => { e.type = 'text'; e.value = '16/01/2027'; }");
+        await repayer.GetByTestId("repay-amount").FillAsync("500.00");
+        await repayer.GetByTestId("do-repay").ClickAsync();
+        await Assertions.Expect(repayer.GetByTestId("field-error-valueDate")).ToHaveTextAsync("The value date is a date, yyyy-mm-dd.");
+        await Assertions.Expect(repayer.GetByTestId("record-outstanding")).ToHaveTextAsync("USD 500.00");
+        await Check(repayer, "financing-record-partly-repaid");
+        await repayer.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task A_document_financed_in_full_is_refused_with_the_guards_sentence_and_code()
     {
