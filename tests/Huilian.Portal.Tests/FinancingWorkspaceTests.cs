@@ -47,12 +47,16 @@ public sealed partial class FinancingWorkspaceTests(PortalFixture portal)
         // The proxy-application clerk applies on the enterprise's behalf.
         var proxy = await portal.SignIn("bank-c/proxy", "en");
         await FillApplication(proxy, document.Owner, "USD", document, document.ValueTyped);
+        await proxy.GetByTestId("apply-branch").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        var branch = await proxy.GetByTestId("apply-branch").InputValueAsync();
+        Assert.NotEqual("", branch);
         await Check(proxy, "financing-apply");
         await proxy.GetByTestId("apply-submit").ClickAsync();
         await proxy.WaitForURLAsync(RecordUrl());
         var id = RecordUrl().Match(proxy.Url).Groups[1].Value;
         await Assertions.Expect(proxy.GetByTestId("record-state")).ToHaveAttributeAsync("data-state", "applied");
         await Assertions.Expect(proxy.GetByTestId("notice")).ToContainTextAsync(id);
+        await Assertions.Expect(proxy.GetByTestId("record-facts")).ToContainTextAsync(branch);
         await Assertions.Expect(proxy.GetByTestId("record-applied")).ToHaveTextAsync("USD " + (document.ValueMinor / 100m).ToString("N2", System.Globalization.CultureInfo.GetCultureInfo("en")));
         await Check(proxy, "financing-record-applied");
         await proxy.Context.CloseAsync();

@@ -29,6 +29,8 @@ public sealed class RegistryWorkspaceTests(PortalFixture portal)
         await page.GetByTestId("verify-number").FillAsync(document.Number);
         await page.GetByTestId("verify-secret").FillAsync(secret ?? document.Secret);
         await page.GetByTestId("verify-owner").FillAsync(owner);
+        await page.GetByTestId("verify-enterprise").SelectOptionAsync(document.Owner);
+        await page.GetByTestId("verify-branch").SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await page.GetByTestId("verify-value").FillAsync(document.ValueTyped);
         await page.GetByTestId("verify-currency").FillAsync(document.Currency);
         await page.GetByTestId("verify-submit").ClickAsync();

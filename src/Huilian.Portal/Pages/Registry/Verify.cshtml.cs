@@ -29,6 +29,9 @@ public sealed class VerifyModel : PortalPageModel
     public string? Enterprise { get; set; }
 
     [BindProperty]
+    public string? Branch { get; set; }
+
+    [BindProperty]
     public string? Owner { get; set; }
 
     [BindProperty]
@@ -43,15 +46,24 @@ public sealed class VerifyModel : PortalPageModel
 
     public IReadOnlyList<(string Id, string Name)> Enterprises { get; private set; } = [];
 
+    /// <summary>My bank's branches: the verifying branch counts in the verification-failure statistics.</summary>
+    public IReadOnlyList<(string Id, string Name)> Branches { get; private set; } = [];
+
     /// <summary>The outcome recorded ("Match", "FieldMismatch:goods"…), the financed share and the verification's number.</summary>
     public (string Outcome, ulong FinancedBp, ulong Verification)? Result { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+    private async Task Load(CancellationToken cancellationToken)
+    {
         Enterprises = await WorkPages.Organisations(Api, Me, "enterprise", cancellationToken);
+        var branches = await Api.Get(Me, "/v1/workspace/branches", cancellationToken);
+        Branches = WorkPages.Array(branches, "branches").Select(b => (WorkPages.Str(b, "branch"), WorkPages.Str(b, "name"))).ToArray();
+    }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await Load(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Enterprises = await WorkPages.Organisations(Api, Me, "enterprise", cancellationToken);
+        await Load(cancellationToken);
         var type = Type is null ? null : DocumentTypes.Find(Type);
         if (type is null)
         {
@@ -68,6 +80,10 @@ public sealed class VerifyModel : PortalPageModel
         if (!string.IsNullOrEmpty(Enterprise) && !Enterprises.Any(e => e.Id == Enterprise))
         {
             Fail("enterprise", "registry.enterpriseUnknown");
+        }
+        if (!string.IsNullOrEmpty(Branch) && !Branches.Any(b => b.Id == Branch))
+        {
+            Fail("branch", "financing.branchUnknown");
         }
         Currency = Currency?.Trim().ToUpperInvariant();
         ulong value = 0;
@@ -121,6 +137,10 @@ public sealed class VerifyModel : PortalPageModel
         if (!string.IsNullOrEmpty(Enterprise))
         {
             payload["enterprise"] = Enterprise;
+        }
+        if (!string.IsNullOrEmpty(Branch))
+        {
+            payload["branch"] = Branch;
         }
         var receipt = await Api.Submit(Me, "registry", "verify", payload, cancellationToken);
         var outcome = receipt.Result.GetProperty("items")[0];
