@@ -21,6 +21,7 @@ public sealed class WorkPagesTests(PortalFixture portal)
     [InlineData("bank-a/proxy", "/financing/receivables/queue/cancel")]
     [InlineData("bank-a/reviewer", "/financing/receivables/rf-00000002")]
     [InlineData("bank-a/repayer", "/financing/receivables/rf-00000006")]
+    [InlineData("regulator/analyst", "/financing/receivables/rf-00000042")]
     [InlineData("bank-a/reviewer", "/registry/verify")]
     [InlineData("customs/publisher", "/registry/publish")]
     [InlineData("tax/publisher", "/registry/publish")]
