@@ -133,6 +133,7 @@ public sealed class DashboardModel : ReportFilterPage
                 id = c.Id,
                 title = c.Title,
                 unit = c.Unit,
+                lineUnit = T["dashboard.series.alerts"],
                 categories = c.Categories,
                 series = c.Series.Select(s => new { name = s.Name, type = s.Type, stack = s.Stack, data = s.Data }),
             }),

@@ -23,7 +23,7 @@ public sealed class FinancingsModel : ReportFilterPage
     [BindProperty(SupportsGet = true)]
     public string? Document { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public JsonElement Result { get; private set; }
@@ -65,5 +65,5 @@ public sealed class FinancingsModel : ReportFilterPage
     public int Pages => (int)Math.Max(1, (Result.I64("total") + PageSize - 1) / PageSize);
 
     /// <summary>This page's query with another page number.</summary>
-    public string PageLink(int page) => "/regulator/financings?" + FilterQuery(("scenario", Scenario), ("state", State), ("document", Document), ("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public string PageLink(int page) => "/regulator/financings?" + FilterQuery(("scenario", Scenario), ("state", State), ("document", Document), ("p", page.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }

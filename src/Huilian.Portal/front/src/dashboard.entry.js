@@ -17,6 +17,9 @@
     }
     const instance = window.echarts.init(element, null, { renderer: 'svg', locale: data.language === 'zh-CN' ? 'ZH' : 'EN' });
     const empty = !chart.series.length || !chart.categories.length;
+    // Lines beside bars (refused attempts beside documents verified) are counted on their own axis, on the right.
+    const mixed = chart.series.some((series) => series.type === 'line') && chart.series.some((series) => series.type === 'bar');
+    const axis = { type: 'value', minInterval: 1, axisLabel: { formatter: (value) => format.format(value) } };
     instance.setOption({
       color: palette,
       aria: { enabled: true, decal: { show: false } },
@@ -25,12 +28,13 @@
       legend: { type: 'scroll', top: 0 },
       grid: { left: 12, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: chart.categories },
-      yAxis: { type: 'value', name: chart.unit, axisLabel: { formatter: (value) => format.format(value) } },
+      yAxis: mixed ? [{ ...axis, name: chart.unit }, { ...axis, name: chart.lineUnit, splitLine: { show: false } }] : { ...axis, name: chart.unit, minInterval: 0 },
       title: empty ? { text: data.empty, left: 'center', top: 'middle', textStyle: { color: '#4f5b67', fontSize: 14, fontWeight: 'normal' } } : undefined,
       series: chart.series.map((series) => ({
         name: series.name,
         type: series.type,
         stack: series.stack || undefined,
+        yAxisIndex: mixed && series.type === 'line' ? 1 : 0,
         data: series.data,
         barMaxWidth: 48,
         emphasis: { focus: 'series' },
@@ -39,5 +43,7 @@
     element.setAttribute('data-rendered', 'true');
     drawn.push(instance);
   }
+  // For the portal's figures (bench/Huilian.PortalFigures): when the charts were drawn.
+  performance.mark('dashboard-charts');
   window.addEventListener('resize', () => drawn.forEach((instance) => instance.resize()));
 })();
