@@ -186,6 +186,18 @@ public sealed class DashboardApiTests
         Assert.Equal("bank-b", Assert.Single(own.GetProperty("financings").EnumerateArray()).GetProperty("bank").GetString());
     }
 
+    [Theory]
+    [InlineData("2026-11-28T23:59:59.999Z", "2026-11-28", "2026-11")]
+    [InlineData("2026-12-01T00:00:00.000Z", "2026-12-01", "2026-12")]
+    [InlineData("2024-02-29T12:00:00.000Z", "2024-02-29", "2024-02")]
+    [InlineData("1969-12-31T23:00:00.000Z", "1969-12-31", "1969-12")]
+    public void PeriodsAreUtcDaysAndMonths(string time, string day, string month)
+    {
+        var ms = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        Assert.Equal(day, Api.DashboardApi.PeriodText(Api.DashboardApi.PeriodKey(ms, monthly: false), monthly: false));
+        Assert.Equal(month, Api.DashboardApi.PeriodText(Api.DashboardApi.PeriodKey(ms, monthly: true), monthly: true));
+    }
+
     [Fact]
     public async Task TheExplorerListsBlockHeadersNewestFirstAPageAtATime()
     {

@@ -50,6 +50,28 @@ public static class DashboardApi
     /// <summary>One row of the verification series.</summary>
     public sealed record VerificationRow(string Period, string Bank, int Verifications, int Documents, int Failed, int NotFound, int FieldMismatch, int AlreadyFinancedInFull, int OtherMismatch, int Alerts);
 
+    /// <summary>A row being summed: mutable, so that 100,000 financings cost no copies.</summary>
+    private sealed class VolumeSum
+    {
+        public int Applications;
+        public ulong Applied;
+        public int Disbursed;
+        public ulong DisbursedAmount;
+        public ulong Outstanding;
+    }
+
+    private sealed class VerificationSum
+    {
+        public int Verifications;
+        public int Documents;
+        public int Failed;
+        public int NotFound;
+        public int FieldMismatch;
+        public int AlreadyFinancedInFull;
+        public int OtherMismatch;
+        public int Alerts;
+    }
+
     private static IResult Volumes(HttpContext http, NodeRuntime node)
     {
         if (Prepare(http, node, ReceivablesReports.StatisticsResource, out var filter, out var period) is { } problem)
@@ -57,16 +79,18 @@ public static class DashboardApi
             return problem;
         }
         var state = node.Chain.State;
-        var rows = new SortedDictionary<string, VolumeRow>(StringComparer.Ordinal);
+        var monthly = period == "month";
+        var sums = new Dictionary<(long Period, string Bank, int Scenario, string Currency), VolumeSum>();
         var states = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
         var truncated = false;
         var financings = 0;
-        foreach (var scenario in Scenarios)
+        for (var s = 0; s < Scenarios.Count; s++)
         {
+            var scenario = Scenarios[s];
             var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            foreach (var s in scenario.States)
+            foreach (var x in scenario.States)
             {
-                counts[s.Id] = 0;
+                counts[x.Id] = 0;
             }
             states[scenario.Id] = counts;
             foreach (var financing in WorkflowModule.ReadAll(state, scenario))
@@ -78,30 +102,37 @@ public static class DashboardApi
                 financings++;
                 counts[financing.State] = counts.GetValueOrDefault(financing.State) + 1;
                 // Applications count in the period they were made; disbursements in the period they were registered.
-                Add(PeriodOf(financing.AppliedTimeMs, period), financing, applied: true);
-                if (financing.DisbursedAt > 0)
+                if (Sum(PeriodKey(financing.AppliedTimeMs, monthly), financing.Bank, s, financing.Currency) is { } applied)
                 {
-                    Add(PeriodOf(financing.DisbursedTimeMs, period), financing, applied: false);
+                    applied.Applications++;
+                    applied.Applied = checked(applied.Applied + financing.AppliedAmount);
                 }
-            }
-
-            void Add(string at, FinancingRecord financing, bool applied)
-            {
-                var key = at + "\0" + financing.Bank + "\0" + scenario.Id + "\0" + financing.Currency;
-                if (!rows.TryGetValue(key, out var row))
+                if (financing.DisbursedAt > 0 && Sum(PeriodKey(financing.DisbursedTimeMs, monthly), financing.Bank, s, financing.Currency) is { } disbursed)
                 {
-                    if (rows.Count >= SeriesRowsMax)
-                    {
-                        truncated = true;
-                        return;
-                    }
-                    row = new VolumeRow(at, financing.Bank, scenario.Id, financing.Currency, 0, 0, 0, 0, 0);
+                    disbursed.Disbursed++;
+                    disbursed.DisbursedAmount = checked(disbursed.DisbursedAmount + financing.DisbursedAmount);
+                    disbursed.Outstanding = checked(disbursed.Outstanding + financing.Outstanding);
                 }
-                rows[key] = applied
-                    ? row with { Applications = row.Applications + 1, AppliedMinor = checked(row.AppliedMinor + financing.AppliedAmount) }
-                    : row with { Disbursed = row.Disbursed + 1, DisbursedMinor = checked(row.DisbursedMinor + financing.DisbursedAmount), OutstandingMinor = checked(row.OutstandingMinor + financing.Outstanding) };
             }
         }
+
+        VolumeSum? Sum(long at, string bank, int scenario, string currency)
+        {
+            if (!sums.TryGetValue((at, bank, scenario, currency), out var sum))
+            {
+                if (sums.Count >= SeriesRowsMax)
+                {
+                    truncated = true;
+                    return null;
+                }
+                sums[(at, bank, scenario, currency)] = sum = new VolumeSum();
+            }
+            return sum;
+        }
+
+        var rows = sums.OrderBy(e => e.Key.Period).ThenBy(e => e.Key.Bank, StringComparer.Ordinal).ThenBy(e => Scenarios[e.Key.Scenario].Id, StringComparer.Ordinal).ThenBy(e => e.Key.Currency, StringComparer.Ordinal)
+            .Select(e => new VolumeRow(PeriodText(e.Key.Period, monthly), e.Key.Bank, Scenarios[e.Key.Scenario].Id, e.Key.Currency,
+                e.Value.Applications, e.Value.Applied, e.Value.Disbursed, e.Value.DisbursedAmount, e.Value.Outstanding));
         return Results.Json(new
         {
             height = state.Height,
@@ -111,7 +142,7 @@ public static class DashboardApi
             financings,
             states,
             truncated,
-            rows = rows.Values,
+            rows,
         });
     }
 
@@ -122,56 +153,65 @@ public static class DashboardApi
             return problem;
         }
         var state = node.Chain.State;
-        var rows = new SortedDictionary<string, VerificationRow>(StringComparer.Ordinal);
+        var monthly = period == "month";
+        var sums = new Dictionary<(long Period, string Bank), VerificationSum>();
         var truncated = false;
-        VerificationRow? Row(string at, string bank)
+        VerificationSum? Sum(long at, string bank)
         {
-            var key = at + "\0" + bank;
-            if (rows.TryGetValue(key, out var row))
+            if (!sums.TryGetValue((at, bank), out var sum))
             {
-                return row;
+                if (sums.Count >= SeriesRowsMax)
+                {
+                    truncated = true;
+                    return null;
+                }
+                sums[(at, bank)] = sum = new VerificationSum();
             }
-            if (rows.Count >= SeriesRowsMax)
-            {
-                truncated = true;
-                return null;
-            }
-            return new VerificationRow(at, bank, 0, 0, 0, 0, 0, 0, 0, 0);
+            return sum;
         }
         var count = RegistryModule.ReadVerificationCount(state);
         for (ulong sequence = 1; sequence <= count; sequence++)
         {
             var record = RegistryModule.ReadVerification(state, sequence);
-            if (record is null || !filter.Covers(record.TimeMs, record.Bank, record.Branch, record.Enterprise))
+            if (record is null || !filter.Covers(record.TimeMs, record.Bank, record.Branch, record.Enterprise) || Sum(PeriodKey(record.TimeMs, monthly), record.Bank) is not { } sum)
             {
                 continue;
             }
-            var at = PeriodOf(record.TimeMs, period);
-            if (Row(at, record.Bank) is not { } row)
+            sum.Verifications++;
+            sum.Documents += record.Items.Count;
+            foreach (var item in record.Items)
             {
-                continue;
+                switch (item.Outcome)
+                {
+                    case VerificationOutcomes.Match:
+                        continue;
+                    case VerificationOutcomes.NotFound:
+                        sum.NotFound++;
+                        break;
+                    case VerificationOutcomes.FieldMismatch:
+                        sum.FieldMismatch++;
+                        break;
+                    case VerificationOutcomes.AlreadyFinancedInFull:
+                        sum.AlreadyFinancedInFull++;
+                        break;
+                    case VerificationOutcomes.CurrencyMismatch or VerificationOutcomes.ValueMismatch:
+                        sum.OtherMismatch++;
+                        break;
+                }
+                sum.Failed++;
             }
-            var failed = record.Items.Count(i => i.Outcome != VerificationOutcomes.Match);
-            rows[at + "\0" + record.Bank] = row with
-            {
-                Verifications = row.Verifications + 1,
-                Documents = row.Documents + record.Items.Count,
-                Failed = row.Failed + failed,
-                NotFound = row.NotFound + record.Items.Count(i => i.Outcome == VerificationOutcomes.NotFound),
-                FieldMismatch = row.FieldMismatch + record.Items.Count(i => i.Outcome == VerificationOutcomes.FieldMismatch),
-                AlreadyFinancedInFull = row.AlreadyFinancedInFull + record.Items.Count(i => i.Outcome == VerificationOutcomes.AlreadyFinancedInFull),
-                OtherMismatch = row.OtherMismatch + record.Items.Count(i => i.Outcome is VerificationOutcomes.CurrencyMismatch or VerificationOutcomes.ValueMismatch),
-            };
         }
         var alerts = ReceivablesReports.Alerts(state, filter);
         foreach (var alert in alerts)
         {
-            var at = PeriodOf(alert.TimeMs, period);
-            if (Row(at, alert.Bank) is { } row)
+            if (Sum(PeriodKey(alert.TimeMs, monthly), alert.Bank) is { } sum)
             {
-                rows[at + "\0" + alert.Bank] = row with { Alerts = row.Alerts + 1 };
+                sum.Alerts++;
             }
         }
+        var rows = sums.OrderBy(e => e.Key.Period).ThenBy(e => e.Key.Bank, StringComparer.Ordinal)
+            .Select(e => new VerificationRow(PeriodText(e.Key.Period, monthly), e.Key.Bank, e.Value.Verifications, e.Value.Documents, e.Value.Failed, e.Value.NotFound,
+                e.Value.FieldMismatch, e.Value.AlreadyFinancedInFull, e.Value.OtherMismatch, e.Value.Alerts));
         return Results.Json(new
         {
             height = state.Height,
@@ -179,7 +219,7 @@ public static class DashboardApi
             filter,
             truncated,
             alerts = alerts.Count,
-            rows = rows.Values,
+            rows,
         });
     }
 
@@ -277,9 +317,24 @@ public static class DashboardApi
         return refusal is null ? null : Problems.For(refusal.Code, refusal.Message, 403);
     }
 
-    /// <summary>The period a time falls in, UTC: yyyy-MM-dd or yyyy-MM.</summary>
-    public static string PeriodOf(long timeMs, string period) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(timeMs).UtcDateTime.ToString(period == "month" ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private const long DayMs = 86_400_000;
+
+    /// <summary>The period a time falls in, UTC, as a number: days since the epoch, or months (year × 12 + month − 1).</summary>
+    public static long PeriodKey(long timeMs, bool monthly)
+    {
+        var day = Math.DivRem(timeMs, DayMs, out var rest) - (rest < 0 ? 1 : 0);
+        if (!monthly)
+        {
+            return day;
+        }
+        var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day);
+        return date.Year * 12L + date.Month - 1;
+    }
+
+    /// <summary>A period key as text: yyyy-MM-dd or yyyy-MM.</summary>
+    public static string PeriodText(long key, bool monthly) => monthly
+        ? new DateOnly((int)(key / 12), (int)(key % 12) + 1, 1).ToString("yyyy-MM", CultureInfo.InvariantCulture)
+        : DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)key).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || string.IsNullOrEmpty(value[0]) ? null : value[0];
 
