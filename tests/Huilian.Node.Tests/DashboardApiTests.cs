@@ -223,5 +223,10 @@ public sealed class DashboardApiTests
         {
             Assert.Equal(400, (await node.Get("/v1/explorer/blocks" + bad)).Status);
         }
+        var paths = (await node.Get("/openapi/v1.json")).Body.GetProperty("paths");
+        foreach (var path in new[] { "/v1/explorer/blocks", "/v1/dashboard/volumes", "/v1/dashboard/verifications", "/v1/dashboard/financings" })
+        {
+            Assert.True(paths.GetProperty(path).GetProperty("get").GetProperty("summary").GetString()!.Length > 20, path);
+        }
     }
 }
