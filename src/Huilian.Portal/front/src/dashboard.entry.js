@@ -26,9 +26,9 @@
       animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (value) => format.format(value) },
       legend: { type: 'scroll', top: 0 },
-      grid: { left: 12, right: 16, top: 40, bottom: 8, containLabel: true },
+      grid: { left: 12, right: mixed ? 24 : 16, top: 48, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: chart.categories },
-      yAxis: mixed ? [{ ...axis, name: chart.unit }, { ...axis, name: chart.lineUnit, splitLine: { show: false } }] : { ...axis, name: chart.unit, minInterval: 0 },
+      yAxis: mixed ? [{ ...axis, name: chart.unit }, { ...axis, name: chart.lineUnit, nameTextStyle: { align: 'right' }, splitLine: { show: false } }] : { ...axis, name: chart.unit, minInterval: 0 },
       title: empty ? { text: data.empty, left: 'center', top: 'middle', textStyle: { color: '#4f5b67', fontSize: 14, fontWeight: 'normal' } } : undefined,
       series: chart.series.map((series) => ({
         name: series.name,
