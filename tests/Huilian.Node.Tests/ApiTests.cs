@@ -20,6 +20,19 @@ namespace Huilian.Node.Tests;
 public sealed class ApiTests
 {
     [Fact]
+    public async Task TheGenesisIsServedAndHashesToTheGenesisHashTheStatusNames()
+    {
+        await using var node = await NodeFixture.Start();
+        var genesis = await node.Get("/v1/genesis");
+        Assert.Equal(200, genesis.Status);
+        var document = Core.Genesis.GenesisDocument.Parse(genesis.Body.GetRawText());
+        var status = await node.Get("/v1/status");
+        Assert.Equal(status.Body.GetProperty("chainId").GetString(), document.ChainId);
+        var suite = Crypto.CryptoSuites.Get(document.Suite);
+        Assert.Equal(status.Body.GetProperty("genesisHash").GetString(), document.ComputeHash(suite.Hash).ToString());
+    }
+
+    [Fact]
     public async Task ConsensusPeersMisbehaviourAndTheLandingPageAreServed()
     {
         await using var node = await NodeFixture.Start();

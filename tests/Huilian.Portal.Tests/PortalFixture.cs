@@ -120,6 +120,24 @@ public sealed class PortalFixture : IAsyncLifetime
         System.IO.Directory.CreateDirectory(ScreenshotDirectory);
     }
 
+    /// <summary>Runs `huilian ARGS --dir` against the fixture's network directory and returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunCli(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "huilian.dll"));
+        foreach (var argument in arguments.Concat(["--dir", Directory]))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment.Remove("HUILIAN_PASSWORD");
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
     /// <summary>A new browser context (own cookies) in <paramref name="locale"/>, and a page in it.</summary>
     public async Task<IPage> NewPage(string locale = "zh-CN")
     {

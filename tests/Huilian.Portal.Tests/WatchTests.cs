@@ -269,6 +269,11 @@ public sealed partial class WatchTests(PortalFixture portal)
         await Assertions.Expect(financing).ToHaveAttributeAsync("data-bank", "bank-a");
         await Assertions.Expect(financing.GetByTestId("financing-link")).ToHaveAttributeAsync("href", new Regex("^/financing/receivables/rf-\\d{8}$"));
         await Check(page, "regulator-financings-of-document");
+        // The record page itself: the regulator reads any bank's record.
+        await financing.GetByTestId("financing-link").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/financing/receivables/rf-\\d{8}$"));
+        await Assertions.Expect(page.GetByTestId("record-state")).ToBeVisibleAsync();
+        await page.GoBackAsync();
 
         // And the refused transaction itself, in the explorer.
         await page.GoBackAsync();

@@ -190,7 +190,7 @@ internal static class EvidenceCommands
                 throw new CliException($"No genesis file at {genesisPath}; pass --dir or --genesis.");
             }
             var genesis = Core.Genesis.GenesisDocument.Parse(File.ReadAllText(genesisPath));
-            var verified = EvidenceProof.Parse(File.ReadAllText(path)).Verify(genesis);
+            var verified = EvidenceProof.Parse(UnwrapApiAnswer(File.ReadAllText(path))).Verify(genesis);
             var record = verified.Record;
             Console.WriteLine("Valid proof.");
             Console.WriteLine($"Hash {record.DocumentHash} was recorded at height {record.Height}, time {record.Time}, by signer {Convert.ToHexStringLower(record.Signer)[..16]}…");
@@ -201,6 +201,28 @@ internal static class EvidenceCommands
             return Task.FromResult(0);
         }).GetAwaiter().GetResult());
         return command;
+    }
+
+    /// <summary>
+    /// The proof inside an answer of GET /v1/evidence/{hash} ({"record": …, "proof": {…}}), saved as is; any other text
+    /// unchanged, for <see cref="EvidenceProof.Parse"/> to judge.
+    /// </summary>
+    internal static string UnwrapApiAnswer(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Object && !root.TryGetProperty("format", out _)
+                && root.TryGetProperty("proof", out var proof) && proof.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                return proof.GetRawText();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return text;
     }
 
     internal static Hash32 HashFile(IHashFunction hash, string path)

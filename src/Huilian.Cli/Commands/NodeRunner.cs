@@ -68,6 +68,7 @@ internal static class NodeRunner
             {
                 await beforeReady(url, cancellationToken);
             }
+            Console.Error.WriteLine($"The portal: open {url} in a browser; the API is under {url}/v1.");
             Console.WriteLine(url);
             Console.Out.Flush();
             await app.WaitForShutdownAsync(cancellationToken);

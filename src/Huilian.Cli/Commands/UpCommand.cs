@@ -88,6 +88,7 @@ internal static class UpCommand
                 Console.Error.WriteLine($"  {node.Name,-10} {node.Role,-9} {node.Url}  log {NodeProcesses.LogPath(layout, node.Name)}");
             }
             Console.Error.WriteLine($"{manifest.Nodes.Count} nodes serve; `huilian network status --dir {layout.Directory}` shows them. Ctrl-C stops them.");
+            Console.Error.WriteLine($"The portal: open {manifest.Nodes[0].Url} in a browser and sign in (any demo user); the API is under {manifest.Nodes[0].Url}/v1.");
             Console.WriteLine(manifest.Nodes[0].Url);
             Console.Out.Flush();
             var reported = new HashSet<string>(StringComparer.Ordinal);

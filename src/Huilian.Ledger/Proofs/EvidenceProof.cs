@@ -115,7 +115,7 @@ public sealed class EvidenceProof
             commit = CommitCertificate.Decode(Convert.FromHexString(Commit));
             stateProof = Core.State.StateProof.Decode(Convert.FromHexString(StateProof));
         }
-        catch (Exception exception) when (exception is FormatException or EncodingException)
+        catch (Exception exception) when (exception is FormatException or EncodingException or ArgumentNullException)
         {
             throw new ProofException("ProofMalformed", $"The proof's encoded parts cannot be read: {exception.Message}");
         }
@@ -158,7 +158,16 @@ public sealed class EvidenceProof
         {
             throw new ProofException("ProofStateInvalid", "The proven key is not the evidence key of the record's hash.");
         }
-        if (EvidenceProofRecord.From(record) != Record)
+        EvidenceProofRecord readable;
+        try
+        {
+            readable = EvidenceProofRecord.From(record);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new ProofException("ProofStateInvalid", "The proven record's time is outside the years 1 to 9999.");
+        }
+        if (readable != Record)
         {
             throw new ProofException("ProofRecordAltered", "The file's readable record differs from the proven record.");
         }
@@ -177,7 +186,8 @@ public sealed class EvidenceProof
         ulong previousHeight = 0;
         for (var i = 0; i < transitions.Count; i++)
         {
-            var transition = transitions[i];
+            var transition = transitions[i]
+                ?? throw new ProofException("ProofMalformed", $"Transition {i + 1} cannot be read: it is null.");
             BlockHeader header;
             CommitCertificate commit;
             StateProof setProof;
@@ -212,7 +222,7 @@ public sealed class EvidenceProof
             {
                 validators = ValidatorSet.DecodeState(setProof.Value, suite.Hash);
             }
-            catch (EncodingException exception)
+            catch (Exception exception) when (exception is EncodingException or OverflowException)
             {
                 throw new ProofException("ProofTransitionInvalid", $"Transition {i + 1}: the proven value is not a validator set: {exception.Message}");
             }

@@ -66,6 +66,7 @@ public static class NodeApi
 
         MemberApi.Map(v1);
         ReceivablesApi.Map(v1);
+        WorkspaceApi.Map(v1);
         DashboardApi.Map(v1);
         ExplorerApi.Map(v1);
 
@@ -78,6 +79,8 @@ public static class NodeApi
             .WithSummary("The consensus round in progress: height, round, step, proposer, each validator's prevote and precommit as this node saw them, peers' rounds");
         v1.MapGet("/network/peers", GetPeers).WithName("GetPeers")
             .WithSummary("The node's peers from genesis: connected or not, address, frames in and out, penalty, ban, their last reported height and round");
+        v1.MapGet("/genesis", GetGenesis).WithName("GetGenesis")
+            .WithSummary("The chain's genesis document as this node has it: the trust anchor evidence proofs are verified against (compare its hash out of band)");
         v1.MapGet("/validators", GetValidators).WithName("GetValidators")
             .WithSummary("Every validator set of the chain, with the height each decides from (governance changes them, ADR 0012)");
         v1.MapGet("/misbehavior", GetMisbehavior).WithName("GetMisbehavior")
@@ -554,6 +557,8 @@ public static class NodeApi
             }),
         });
     }
+
+    private static IResult GetGenesis(NodeRuntime node) => Results.Text(node.Setup.Genesis.ToJson(), "application/json; charset=utf-8");
 
     private static IResult GetValidators(NodeRuntime node)
     {

@@ -36,7 +36,7 @@ public sealed class PortalApi : IDisposable
     /// <summary>Receipt codes that mean "nothing to do" rather than a refusal (as the CLI treats them).</summary>
     public static readonly IReadOnlySet<string> UnchangedCodes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged",
+        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged", "EvidenceAlreadyRecorded",
     };
 
     private readonly NodeRuntime _node;

@@ -65,7 +65,7 @@ public abstract class PortalPageModel : PageModel
         if (UserSession is null && !type.IsDefined(typeof(AnonymousAttribute), inherit: true))
         {
             var returnUrl = Request.Path + Request.QueryString;
-            var expired = cookie is not null ? "&expired=1" : "";
+            var expired = cookie is not null ? "&expired=true" : "";
             context.Result = Redirect($"/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}{expired}");
             return;
         }
