@@ -67,6 +67,8 @@ public static class NodeApi
         MemberApi.Map(v1);
         ReceivablesApi.Map(v1);
         WorkspaceApi.Map(v1);
+        DashboardApi.Map(v1);
+        ExplorerApi.Map(v1);
 
         v1.MapGet("/stream/blocks", (HttpContext http, BlockStream stream) => stream.Serve(http))
             .WithName("StreamBlocks")
