@@ -8,7 +8,7 @@ namespace Huilian.Portal.Tests;
 /// sees who read what and revokes; a bank's enabling clerk disables and enables an enterprise; a branch clerk records a
 /// branch. Bad input on each form.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(WorkCollection.Name)]
 public sealed class EnterpriseWorkspaceTests(PortalFixture portal)
 {
     private static async Task Check(IPage page, string screenshot)

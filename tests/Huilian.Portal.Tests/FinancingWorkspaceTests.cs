@@ -8,7 +8,7 @@ namespace Huilian.Portal.Tests;
 /// its Table 08-02 clerk (apply → accept → review → disburse → repay in full), a refused double financing, the
 /// application's and the steps' server-side checks, and another bank's financing opened by URL.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(WorkCollection.Name)]
 public sealed partial class FinancingWorkspaceTests(PortalFixture portal)
 {
     [GeneratedRegex(@"/financing/receivables/(rf-\d{8})$")]

@@ -8,7 +8,7 @@ namespace Huilian.Portal.Tests;
 /// no clerk its roles. A bank's admin grants them through the users page, and the clerks then take a financing on an
 /// insurer's policy through the same pages as export receivables.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(WorkCollection.Name)]
 public sealed partial class PolicyFinancingTests(PortalFixture portal)
 {
     [GeneratedRegex(@"/financing/policy-financing/(pf-\d{8})$")]

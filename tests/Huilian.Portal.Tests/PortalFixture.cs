@@ -207,8 +207,20 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The tests of sign-in, administration, evidence, the explorer and the regulator, on one demo network.
+/// <see cref="WorkCollection"/> runs the business workspaces on a second network at the same time: two cores, two
+/// collections, each test class's changes to its network's data its own.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PortalCollection : ICollectionFixture<PortalFixture>
 {
     public const string Name = "portal";
+}
+
+/// <summary>The bank, enterprise and publisher workspaces, on their own demo network (see <see cref="PortalCollection"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class WorkCollection : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "portal-work";
 }

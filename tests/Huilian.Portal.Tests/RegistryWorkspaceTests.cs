@@ -9,7 +9,7 @@ namespace Huilian.Portal.Tests;
 /// publishes one document, uploads a CSV batch and sees what it published; uploads of the wrong type, too large, or
 /// with malformed rows are refused with nothing published.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(WorkCollection.Name)]
 public sealed class RegistryWorkspaceTests(PortalFixture portal)
 {
     private static async Task Check(IPage page, string screenshot)

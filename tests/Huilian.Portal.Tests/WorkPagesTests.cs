@@ -9,7 +9,7 @@ namespace Huilian.Portal.Tests;
 /// it serves, shows no missing text, has no critical accessibility violation, and is kept as a screenshot. And the
 /// workspaces' resource files hold the same keys in both languages.
 /// </summary>
-[Collection(PortalCollection.Name)]
+[Collection(WorkCollection.Name)]
 public sealed class WorkPagesTests(PortalFixture portal)
 {
     [Theory]
