@@ -159,7 +159,14 @@ public sealed class PortalFixture : IAsyncLifetime
         await page.GotoAsync("/sign-in");
         await page.GetByTestId("demo-user").SelectOptionAsync(userId);
         await page.GetByTestId("sign-in-demo").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Signed in (the workspace names the user), or refused (the page says why): either ends the wait.
+        var who = page.GetByTestId("who");
+        var problem = page.GetByTestId("problem");
+        await who.Or(problem).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        if (await problem.CountAsync() > 0)
+        {
+            throw new InvalidOperationException($"Signing in as {userId} was refused ({await problem.GetAttributeAsync("data-code")}): {await problem.InnerTextAsync()}\n{NodeLog[^Math.Min(4000, NodeLog.Length)..]}");
+        }
         return page;
     }
 

@@ -55,6 +55,10 @@ public abstract class PortalPageModel : PageModel
     /// <summary>Field errors found by the page's own checks: field name → text key.</summary>
     public Dictionary<string, string> FieldErrors { get; } = new(StringComparer.Ordinal);
 
+    /// <remarks>
+    /// This replaces PageModel's own filter method, so a page's <c>OnPageHandlerExecuting</c>/<c>OnPageHandlerExecuted</c>
+    /// overrides do not run: put per-page set-up in the handler itself.
+    /// </remarks>
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         ViewData["PortalPage"] = this;
