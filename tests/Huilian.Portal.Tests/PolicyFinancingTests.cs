@@ -25,8 +25,7 @@ public sealed partial class PolicyFinancingTests(PortalFixture portal)
                      ("reviewer", "policy-financing-review-clerk"), ("disburser", "policy-financing-disbursement-clerk"),
                  })
         {
-            var row = admin.GetByTestId("user-" + user);
-            await row.Locator("summary").First.ClickAsync();
+            await admin.GetByTestId("edit-roles-" + user).ClickAsync();
             await admin.GetByTestId($"role-{user}-{role}").CheckAsync();
             await admin.GetByTestId("set-roles-" + user).ClickAsync();
             await Assertions.Expect(admin.GetByTestId("notice")).ToContainTextAsync($"Changed the roles of {user}");

@@ -20,6 +20,10 @@ public sealed class UsersModel : PortalPageModel
     [BindProperty(SupportsGet = true)]
     public string? Organisation { get; set; }
 
+    /// <summary>The user whose roles form is open (?edit=NAME).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Edit { get; set; }
+
     [BindProperty]
     public string? Name { get; set; }
 
@@ -66,6 +70,7 @@ public sealed class UsersModel : PortalPageModel
 
     public async Task<IActionResult> OnPostRolesAsync(CancellationToken cancellationToken)
     {
+        Edit = Subject;
         CheckName(Subject, "user");
         CheckRoles(allowNone: true);
         if (FieldErrors.Count > 0)
