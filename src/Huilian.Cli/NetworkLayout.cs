@@ -176,7 +176,12 @@ public sealed class NetworkLayout
                 Organisations = consortium.Organisations.Where(o => hostedBy(o.Id) == i || (i >= validators && hostedBy(o.Id) == 0))
                     .Select(o => new HostedOrganisation { Id = o.Id, DataKey = $"../../orgs/{o.Id}/data.key" }).ToArray(),
                 // A demo network: the portal offers its users in a picker (a real organisation leaves this out).
-                Portal = new PortalConfig { DemoUsers = "../../keys", DemoPasswordFile = "../../secrets/password" },
+                Portal = new PortalConfig
+                {
+                    DemoUsers = "../../keys",
+                    DemoPasswordFile = "../../secrets/password",
+                    DemoUserFiles = new Dictionary<string, string> { [DemoConsortium.OperatorAdmin] = $"../../keys/{AdminKeyName}.key" },
+                },
             }.Save(nodeDirectory);
             manifestNodes.Add(new NetworkNode(name, Path.Combine("nodes", name), url, isValidator ? "validator" : "observer"));
         }

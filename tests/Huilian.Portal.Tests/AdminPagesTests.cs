@@ -112,4 +112,35 @@ public sealed class AdminPagesTests(PortalFixture portal)
         await PortalFixture.Screenshot(admin, "governance");
         await admin.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task An_admin_proposes_admitting_an_organisation_with_its_certificates_and_data_key()
+    {
+        // The new member prepares its CA, data key and first admin's certificate with the CLI, on its own machine.
+        var (exit, output) = await portal.RunCli("org", "ca", "init", "--id", "newco", "--kind", "carrier", "--name", "New Carrier Co.");
+        Assert.True(exit == 0, output);
+        var dataKey = output.Split('\n').Single(l => l.TrimStart().StartsWith("data key ", StringComparison.Ordinal)).Trim()["data key".Length..].Trim();
+        (exit, output) = await portal.RunCli("org", "user", "issue", "--org", "newco", "--name", "admin");
+        Assert.True(exit == 0, output);
+        var orgs = Path.Combine(portal.Directory, "orgs", "newco");
+
+        var admin = await portal.SignIn("regulator/admin", "en");
+        await admin.GotoAsync("/governance");
+        await admin.GetByTestId("admit-id").FillAsync("NewCo!");
+        await admin.GetByTestId("admit-propose").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("field-error-newId")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.GetByTestId("field-error-caCertificate")).ToHaveTextAsync("Choose the certificate file.");
+
+        await admin.GetByTestId("admit-id").FillAsync("newco");
+        await admin.GetByTestId("admit-name").FillAsync("New Carrier Co.");
+        await admin.GetByTestId("admit-kind").SelectOptionAsync("carrier");
+        await admin.GetByTestId("admit-ca").SetInputFilesAsync(Path.Combine(orgs, "ca.pem"));
+        await admin.GetByTestId("admit-data-key").FillAsync(dataKey);
+        await admin.GetByTestId("admit-admin-name").FillAsync("admin");
+        await admin.GetByTestId("admit-admin-certificate").SetInputFilesAsync(Path.ChangeExtension(portal.KeyPath("newco/admin"), ".pem"));
+        await admin.GetByTestId("admit-propose").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("notice")).ToContainTextAsync("is open for votes");
+        await Assertions.Expect(admin.Locator("[data-testid^='proposal-']").First).ToContainTextAsync("Admit an organisation");
+        await admin.Context.CloseAsync();
+    }
 }

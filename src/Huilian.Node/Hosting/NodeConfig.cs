@@ -215,6 +215,9 @@ public sealed class PortalConfig
 
     /// <summary>The file holding the demo keystores' password.</summary>
     public string? DemoPasswordFile { get; init; }
+
+    /// <summary>Demo users whose keystores are elsewhere than &lt;org&gt;/&lt;user&gt;.key: org/user → keystore file.</summary>
+    public IReadOnlyDictionary<string, string>? DemoUserFiles { get; init; }
 }
 
 public sealed class NodeConfigException(string message) : Exception(message);

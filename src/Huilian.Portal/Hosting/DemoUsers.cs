@@ -11,13 +11,15 @@ public sealed class DemoUsers
 {
     private readonly string? _directory;
     private readonly string? _passwordFile;
+    private readonly IReadOnlyDictionary<string, string> _files = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public DemoUsers(NodeConfig config)
     {
-        if (config.Portal is { DemoUsers: { } directory, DemoPasswordFile: { } passwordFile })
+        if (config.Portal is { DemoUsers: { } directory, DemoPasswordFile: { } passwordFile } portal)
         {
             _directory = config.Resolve(directory);
             _passwordFile = config.Resolve(passwordFile);
+            _files = (portal.DemoUserFiles ?? new Dictionary<string, string>()).ToDictionary(e => e.Key, e => config.Resolve(e.Value), StringComparer.Ordinal);
         }
     }
 
@@ -32,6 +34,8 @@ public sealed class DemoUsers
         }
         return Directory.EnumerateDirectories(_directory!)
             .SelectMany(org => Directory.EnumerateFiles(org, "*.key").Select(file => (Path.GetFileName(org), Path.GetFileNameWithoutExtension(file))))
+            .Concat(_files.Where(e => File.Exists(e.Value) && e.Key.Split('/') is { Length: 2 }).Select(e => (e.Key.Split('/')[0], e.Key.Split('/')[1])))
+            .Distinct()
             .OrderBy(u => u.Item1, StringComparer.Ordinal).ThenBy(u => u.Item2, StringComparer.Ordinal)
             .ToArray();
     }
@@ -48,7 +52,7 @@ public sealed class DemoUsers
         {
             return null;
         }
-        var path = Path.Combine(_directory!, match.Organisation, match.User + ".key");
+        var path = _files.TryGetValue(userId, out var file) ? file : Path.Combine(_directory!, match.Organisation, match.User + ".key");
         return (File.ReadAllText(path), File.ReadAllText(_passwordFile!).TrimEnd('\r', '\n'));
     }
 }

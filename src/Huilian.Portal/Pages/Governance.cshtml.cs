@@ -10,8 +10,8 @@ namespace Huilian.Portal.Pages;
 /// <summary>
 /// Governance: the proposals, newest first, with their votes and outcome; an organisation admin votes for the
 /// organisation and proposes changes — suspend or reinstate an organisation, change a protocol parameter, add or
-/// remove a validator or change its power. (Admitting an organisation needs its CA certificate, data key and first
-/// admins' certificates: the portal takes those as files too.)
+/// remove a validator or change its power, admit an organisation (its CA certificate and its first admin's certificate
+/// as PEM files, prepared with `huilian org ca init` and `huilian org user issue`; its data-encryption public key).
 /// </summary>
 [Requires("gov.propose", "gov.vote")]
 public sealed class GovernanceModel : PortalPageModel
@@ -45,6 +45,27 @@ public sealed class GovernanceModel : PortalPageModel
 
     [BindProperty]
     public ulong Proposal { get; set; }
+
+    [BindProperty]
+    public string? NewId { get; set; }
+
+    [BindProperty]
+    public string? NewName { get; set; }
+
+    [BindProperty]
+    public string? NewKind { get; set; }
+
+    [BindProperty]
+    public IFormFile? CaCertificate { get; set; }
+
+    [BindProperty]
+    public string? DataKey { get; set; }
+
+    [BindProperty]
+    public string? AdminName { get; set; }
+
+    [BindProperty]
+    public IFormFile? AdminCertificate { get; set; }
 
     [BindProperty]
     public bool Approve { get; set; }
@@ -131,6 +152,77 @@ public sealed class GovernanceModel : PortalPageModel
         var receipt = await Api.Submit(Me, "gov", "propose", payload, cancellationToken);
         Notice = T.Format("gov.proposed", receipt.Result.TryGetProperty("proposal", out var id) ? id.ToString() : "?", receipt.Height);
         return Redirect("/governance");
+    }
+
+    public async Task<IActionResult> OnPostAdmitAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(NewId) || NewId.Trim().Length > 64 || NewId.Trim().Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            Fail("newId", "gov.organisationIdMalformed");
+        }
+        Required("newName", NewName);
+        if (NewName is { Length: > 128 })
+        {
+            Fail("newName", "gov.fieldMissing");
+        }
+        if (NewKind is null || !Huilian.Core.Genesis.OrganisationKinds.All.Contains(NewKind))
+        {
+            Fail("newKind", "gov.kindUnknown");
+        }
+        var ca = await Certificate(CaCertificate, "caCertificate", cancellationToken);
+        var key = DataKey?.Trim().ToLowerInvariant();
+        if (key is not { Length: 130 } || !key.StartsWith("04", StringComparison.Ordinal) || !key.All(char.IsAsciiHexDigit))
+        {
+            Fail("dataKey", "gov.publicKeyMalformed");
+        }
+        if (string.IsNullOrWhiteSpace(AdminName) || AdminName.Trim().Length > 64 || AdminName.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            Fail("adminName", "admin.nameMalformed");
+        }
+        var admin = await Certificate(AdminCertificate, "adminCertificate", cancellationToken);
+        if (FieldErrors.Count > 0)
+        {
+            return await Invalid(cancellationToken);
+        }
+        var payload = new JsonObject
+        {
+            ["kind"] = "admit-organisation",
+            ["organisation"] = new JsonObject { ["id"] = NewId!.Trim(), ["name"] = NewName!.Trim(), ["kind"] = NewKind, ["caCertificate"] = ca, ["encryptionKey"] = key },
+            ["admins"] = new JsonArray(new JsonObject { ["name"] = AdminName!.Trim(), ["certificate"] = admin }),
+        };
+        if (!string.IsNullOrWhiteSpace(Summary))
+        {
+            payload["summary"] = Summary.Trim().Length <= 256 ? Summary.Trim() : Summary.Trim()[..256];
+        }
+        await Load(cancellationToken);
+        var receipt = await Api.Submit(Me, "gov", "propose", payload, cancellationToken);
+        Notice = T.Format("gov.proposed", receipt.Result.TryGetProperty("proposal", out var id) ? id.ToString() : "?", receipt.Height);
+        return Redirect("/governance");
+    }
+
+    /// <summary>An uploaded PEM certificate as base64 DER, or null with a field error.</summary>
+    private async Task<string?> Certificate(IFormFile? file, string field, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Fail(field, "admin.certificateMissing");
+            return null;
+        }
+        if (file.Length > Admin.UsersModel.CertificateBytesMax)
+        {
+            Fail(field, "admin.certificateTooLarge");
+            return null;
+        }
+        using var reader = new StreamReader(file.OpenReadStream());
+        try
+        {
+            return Convert.ToBase64String(Crypto.CertificateAuthority.FromPem(await reader.ReadToEndAsync(cancellationToken)));
+        }
+        catch (FormatException)
+        {
+            Fail(field, "admin.certificateMalformed");
+            return null;
+        }
     }
 
     private void Required(string field, string? value)
