@@ -14,12 +14,6 @@ namespace Huilian.Cli.Commands;
 /// </summary>
 internal sealed class MemberOptions
 {
-    /// <summary>Receipt codes that mean "nothing to do" rather than a refusal.</summary>
-    private static readonly HashSet<string> UnchangedCodes = new(StringComparer.Ordinal)
-    {
-        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged",
-    };
-
     private readonly string _defaultUser;
 
     public MemberOptions(string defaultUser = DemoConsortium.OperatorAdmin)
@@ -157,7 +151,7 @@ internal sealed class MemberOptions
         {
             return receipt.GetProperty("result") is { ValueKind: JsonValueKind.Object } result ? result : JsonDocument.Parse("{}").RootElement;
         }
-        if (UnchangedCodes.Contains(code))
+        if (Execution.Host.ResultCodes.AlreadySo.Contains(code))
         {
             Console.WriteLine($"Unchanged ({code}): {message}");
             return null;

@@ -35,6 +35,16 @@ public static class ResultCodes
 
     /// <summary>An action threw something other than a refusal: a defect, but a deterministic one.</summary>
     public const string ActionFailed = "ActionFailed";
+
+    /// <summary>
+    /// Receipt codes of actions that changed nothing because what was asked is already so (the modules'
+    /// <c>ActionOutcome.Unchanged</c>): clients report them as "unchanged", not as refusals.
+    /// </summary>
+    public static IReadOnlySet<string> AlreadySo { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged",
+        "EvidenceAlreadyRecorded",
+    };
 }
 
 /// <summary>A stable code and a sentence for people.</summary>

@@ -33,12 +33,6 @@ public sealed record PortalReceipt(string Code, string Message, JsonElement Resu
 /// </summary>
 public sealed class PortalApi : IDisposable
 {
-    /// <summary>Receipt codes that mean "nothing to do" rather than a refusal (as the CLI treats them).</summary>
-    public static readonly IReadOnlySet<string> UnchangedCodes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "CertificateAlreadyRevoked", "UserAlreadySuspended", "UserNotSuspended", "EnterpriseAlreadyEnabled", "DocumentsAlreadyPublished", "BranchUnchanged", "EvidenceAlreadyRecorded",
-    };
-
     private readonly NodeRuntime _node;
     private readonly IServer _server;
     private HttpClient? _http;
@@ -144,7 +138,7 @@ public sealed class PortalApi : IDisposable
             var message = receipt.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
             var height = body.TryGetProperty("height", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetUInt64() : 0;
             var result = receipt.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.Object ? r : JsonDocument.Parse("{}").RootElement;
-            if (code == "Ok" || UnchangedCodes.Contains(code))
+            if (code == "Ok" || Execution.Host.ResultCodes.AlreadySo.Contains(code))
             {
                 return new PortalReceipt(code, message, result, transaction.Id.ToString(), height);
             }

@@ -169,17 +169,17 @@ public sealed class GovernanceModel : PortalPageModel
         {
             Fail("newKind", "gov.kindUnknown");
         }
-        var ca = await Certificate(CaCertificate, "caCertificate", cancellationToken);
+        var ca = await ReadCertificate(CaCertificate, "caCertificate", cancellationToken);
         var key = DataKey?.Trim().ToLowerInvariant();
         if (key is not { Length: 130 } || !key.StartsWith("04", StringComparison.Ordinal) || !key.All(char.IsAsciiHexDigit))
         {
             Fail("dataKey", "gov.publicKeyMalformed");
         }
-        if (string.IsNullOrWhiteSpace(AdminName) || AdminName.Trim().Length > 64 || AdminName.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (!IsName(AdminName?.Trim()))
         {
             Fail("adminName", "admin.nameMalformed");
         }
-        var admin = await Certificate(AdminCertificate, "adminCertificate", cancellationToken);
+        var admin = await ReadCertificate(AdminCertificate, "adminCertificate", cancellationToken);
         if (FieldErrors.Count > 0)
         {
             return await Invalid(cancellationToken);
@@ -198,31 +198,6 @@ public sealed class GovernanceModel : PortalPageModel
         var receipt = await Api.Submit(Me, "gov", "propose", payload, cancellationToken);
         Notice = T.Format("gov.proposed", receipt.Result.TryGetProperty("proposal", out var id) ? id.ToString() : "?", receipt.Height);
         return Redirect("/governance");
-    }
-
-    /// <summary>An uploaded PEM certificate as base64 DER, or null with a field error.</summary>
-    private async Task<string?> Certificate(IFormFile? file, string field, CancellationToken cancellationToken)
-    {
-        if (file is null || file.Length == 0)
-        {
-            Fail(field, "admin.certificateMissing");
-            return null;
-        }
-        if (file.Length > Admin.UsersModel.CertificateBytesMax)
-        {
-            Fail(field, "admin.certificateTooLarge");
-            return null;
-        }
-        using var reader = new StreamReader(file.OpenReadStream());
-        try
-        {
-            return Convert.ToBase64String(Crypto.CertificateAuthority.FromPem(await reader.ReadToEndAsync(cancellationToken)));
-        }
-        catch (FormatException)
-        {
-            Fail(field, "admin.certificateMalformed");
-            return null;
-        }
     }
 
     private void Required(string field, string? value)

@@ -129,6 +129,41 @@ public abstract class PortalPageModel : PageModel
             ? new Microsoft.AspNetCore.Html.HtmlString($"<span class=\"field-error\" id=\"{field}-error\" data-testid=\"field-error-{field}\">{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(T[key])}</span>")
             : Microsoft.AspNetCore.Html.HtmlString.Empty;
 
+    /// <summary>A certificate file is about 1 KiB; anything much larger is not one.</summary>
+    public const int CertificateBytesMax = 16 * 1024;
+
+    /// <summary>
+    /// An uploaded certificate (PEM, as `huilian org … issue` writes it) as base64 DER for a payload; null with the
+    /// field's error when it is missing, too large or not a certificate.
+    /// </summary>
+    protected async Task<string?> ReadCertificate(IFormFile? file, string field, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Fail(field, "admin.certificateMissing");
+            return null;
+        }
+        if (file.Length > CertificateBytesMax)
+        {
+            Fail(field, "admin.certificateTooLarge");
+            return null;
+        }
+        using var reader = new StreamReader(file.OpenReadStream());
+        try
+        {
+            return Convert.ToBase64String(Crypto.CertificateAuthority.FromPem(await reader.ReadToEndAsync(cancellationToken)));
+        }
+        catch (FormatException)
+        {
+            Fail(field, "admin.certificateMalformed");
+            return null;
+        }
+    }
+
+    /// <summary>A user's or node's name as certificates carry it: 1 to 64 letters, digits, '-', '_' or '.'.</summary>
+    public static bool IsName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     /// <summary>A local path to go back to, or "/" for anything else (no open redirects).</summary>
     public static string LocalOrHome(string? url) =>
         url is { Length: > 0 and < 2000 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";

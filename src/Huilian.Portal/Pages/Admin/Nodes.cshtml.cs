@@ -20,31 +20,11 @@ public sealed class NodesModel : PortalPageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.Trim().Length > 64 || Name.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (!IsName(Name?.Trim()))
         {
             Fail("name", string.IsNullOrWhiteSpace(Name) ? "admin.nameMissing" : "admin.nameMalformed");
         }
-        string? certificate = null;
-        if (Certificate is null || Certificate.Length == 0)
-        {
-            Fail("certificate", "admin.certificateMissing");
-        }
-        else if (Certificate.Length > UsersModel.CertificateBytesMax)
-        {
-            Fail("certificate", "admin.certificateTooLarge");
-        }
-        else
-        {
-            using var reader = new StreamReader(Certificate.OpenReadStream());
-            try
-            {
-                certificate = Convert.ToBase64String(Crypto.CertificateAuthority.FromPem(await reader.ReadToEndAsync(cancellationToken)));
-            }
-            catch (FormatException)
-            {
-                Fail("certificate", "admin.certificateMalformed");
-            }
-        }
+        var certificate = await ReadCertificate(Certificate, "certificate", cancellationToken);
         if (FieldErrors.Count > 0)
         {
             Response.StatusCode = 422;

@@ -15,8 +15,6 @@ namespace Huilian.Portal.Pages.Admin;
 [Requires("membership.list-users")]
 public sealed class UsersModel : PortalPageModel
 {
-    public const int CertificateBytesMax = 16 * 1024;
-
     [BindProperty(SupportsGet = true)]
     public string? Organisation { get; set; }
 
@@ -57,7 +55,7 @@ public sealed class UsersModel : PortalPageModel
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
     {
         CheckName(Name, "name");
-        var certificate = await ReadCertificate(cancellationToken);
+        var certificate = await ReadCertificate(Certificate, "certificate", cancellationToken);
         CheckRoles();
         if (FieldErrors.Count > 0)
         {
@@ -100,7 +98,7 @@ public sealed class UsersModel : PortalPageModel
     public async Task<IActionResult> OnPostAddCertificateAsync(CancellationToken cancellationToken)
     {
         CheckName(Subject, "user");
-        var certificate = await ReadCertificate(cancellationToken);
+        var certificate = await ReadCertificate(Certificate, "certificate", cancellationToken);
         if (FieldErrors.Count > 0)
         {
             return await Invalid(cancellationToken);
@@ -162,7 +160,7 @@ public sealed class UsersModel : PortalPageModel
         {
             Fail(field, "admin.nameMissing");
         }
-        else if (name.Trim().Length > 64 || name.Trim().Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        else if (!IsName(name.Trim()))
         {
             Fail(field, "admin.nameMalformed");
         }
@@ -178,32 +176,6 @@ public sealed class UsersModel : PortalPageModel
         if (Roles.Any(r => !known.Contains(r)) || Roles.Count > 32)
         {
             Fail("roles", "admin.roleUnknown");
-        }
-    }
-
-    /// <summary>The uploaded PEM certificate as base64 DER, or null with a field error.</summary>
-    private async Task<string?> ReadCertificate(CancellationToken cancellationToken)
-    {
-        if (Certificate is null || Certificate.Length == 0)
-        {
-            Fail("certificate", "admin.certificateMissing");
-            return null;
-        }
-        if (Certificate.Length > CertificateBytesMax)
-        {
-            Fail("certificate", "admin.certificateTooLarge");
-            return null;
-        }
-        using var reader = new StreamReader(Certificate.OpenReadStream());
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        try
-        {
-            return Convert.ToBase64String(Crypto.CertificateAuthority.FromPem(text));
-        }
-        catch (FormatException)
-        {
-            Fail("certificate", "admin.certificateMalformed");
-            return null;
         }
     }
 }

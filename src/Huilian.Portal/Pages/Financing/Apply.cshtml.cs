@@ -119,11 +119,11 @@ public sealed class ApplyModel : PortalPageModel
                 Fail($"doc{i}-type", "financing.documentTypeNotFinanced");
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(row.Number) || row.Number.Trim().Length > DocumentKeys.NumberLengthMax)
+            if (!Registry.RegistryForms.IsNumber(row.Number?.Trim()))
             {
                 Fail($"doc{i}-number", "financing.numberMissing");
             }
-            if (string.IsNullOrWhiteSpace(row.Secret) || row.Secret.Trim().Length is < DocumentKeys.SecretLengthMin or > DocumentKeys.SecretLengthMax)
+            if (!Registry.RegistryForms.IsSecret(row.Secret?.Trim()))
             {
                 Fail($"doc{i}-secret", "financing.secretMalformed");
             }

@@ -69,11 +69,11 @@ public sealed class VerifyModel : PortalPageModel
         {
             Fail("type", "registry.typeMissing");
         }
-        if (string.IsNullOrWhiteSpace(Number) || Number.Trim().Length > DocumentKeys.NumberLengthMax)
+        if (!RegistryForms.IsNumber(Number?.Trim()))
         {
             Fail("number", "registry.numberMissing");
         }
-        if (string.IsNullOrWhiteSpace(Secret) || Secret.Trim().Length is < DocumentKeys.SecretLengthMin or > DocumentKeys.SecretLengthMax)
+        if (!RegistryForms.IsSecret(Secret?.Trim()))
         {
             Fail("secret", "registry.secretMalformed");
         }
